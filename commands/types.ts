@@ -1,0 +1,36 @@
+// What a chat adapter hands to the command core, and what it gets back.
+
+import type { Actor, ChannelAddress } from '../src/domain/types';
+import type { FormResult, Reply } from './reply';
+
+/** A typed command: the text after `/backup` (or after `backup ` on DingTalk). */
+export interface CommandInvocation {
+  actor: Actor;
+  text: string;
+  /** Where it was typed; null when unknown (a DM without channel, a modal). */
+  channel: ChannelAddress | null;
+}
+
+/** A button click: the button's value as the adapter received it. */
+export interface ActionInvocation {
+  actor: Actor;
+  value: string;
+  channel: ChannelAddress | null;
+}
+
+/** A filled form. `values` maps field names to the submitted value (weekdays as a list). */
+export interface FormSubmission {
+  actor: Actor;
+  formId: string;
+  context: string;
+  values: Record<string, string | string[] | boolean | null>;
+}
+
+/** The one entry point every chat surface uses. It never throws: errors become a reply. */
+export interface CommandCore {
+  run(invocation: CommandInvocation): Promise<Reply>;
+  act(invocation: ActionInvocation): Promise<Reply>;
+  submit(submission: FormSubmission): Promise<FormResult>;
+  /** Resolves a platform user to the person of the configuration, for display and audit. */
+  resolveActor(platform: Actor['platform'], userId: string, displayName?: string): Actor;
+}
