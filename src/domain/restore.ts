@@ -1,0 +1,69 @@
+// A restore request's life cycle: approval, run, end.
+
+import { TransitionError, UserError } from './errors';
+import type { RestoreRequest, RestoreState } from './types';
+
+const TRANSITIONS: Readonly<Record<RestoreState, readonly RestoreState[]>> = {
+  PENDING_APPROVAL: ['APPROVED', 'REJECTED', 'WITHDRAWN', 'APPROVAL_EXPIRED'],
+  // The preflight is repeated after approval and may refuse.
+  APPROVED: ['RUNNING', 'FAILED'],
+  RUNNING: ['FINISHED', 'FAILED'],
+  REJECTED: [],
+  WITHDRAWN: [],
+  APPROVAL_EXPIRED: [],
+  FINISHED: [],
+  FAILED: [],
+};
+
+const ENDED: readonly RestoreState[] = ['REJECTED', 'WITHDRAWN', 'APPROVAL_EXPIRED', 'FINISHED', 'FAILED'];
+
+export function canTransitionRestore(from: RestoreState, to: RestoreState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function isRestoreEnded(req: RestoreRequest): boolean {
+  return ENDED.includes(req.state);
+}
+
+/**
+ * Moves a request to `to`, or throws `TransitionError`. Sets `decidedAt` on a decision
+ * (approved, rejected), `startedAt` on RUNNING, `finishedAt` when it ends.
+ */
+export function transitionRestore(req: RestoreRequest, to: RestoreState, at: Date): RestoreRequest {
+  if (!canTransitionRestore(req.state, to)) {
+    throw new TransitionError(`restore ${req.id} cannot go from ${req.state} to ${to}`);
+  }
+  const iso = at.toISOString();
+  const next: RestoreRequest = { ...req, state: to };
+  if (to === 'APPROVED' || to === 'REJECTED') next.decidedAt = iso;
+  if (to === 'RUNNING') next.startedAt = iso;
+  if (ENDED.includes(to)) next.finishedAt = iso;
+  return next;
+}
+
+/** An admin's decision; who decided is recorded with it. */
+export function decideRestore(
+  req: RestoreRequest,
+  decision: 'APPROVED' | 'REJECTED',
+  deciderPersonId: string,
+  at: Date,
+): RestoreRequest {
+  return { ...transitionRestore(req, decision, at), decidedBy: deciderPersonId };
+}
+
+/** Withdraws a request still awaiting approval; anything later is refused with the reason. */
+export function cancelRestore(req: RestoreRequest, at: Date): RestoreRequest {
+  if (req.state === 'PENDING_APPROVAL') return transitionRestore(req, 'WITHDRAWN', at);
+  if (req.state === 'APPROVED' || req.state === 'RUNNING') {
+    throw new UserError(
+      'a restore that has started cannot be cancelled: cancelling during commit can leave a table ' +
+        `half-written (${req.id} is ${req.state === 'RUNNING' ? 'running' : 'approved and starting'})`,
+    );
+  }
+  throw new UserError(`restore ${req.id} already ended (${req.state}); there is nothing to cancel`);
+}
+
+/** Still awaiting approval at or after its approval deadline. */
+export function isApprovalExpired(req: RestoreRequest, now: Date): boolean {
+  return req.state === 'PENDING_APPROVAL' && Date.parse(req.approvalExpiresAt) <= now.getTime();
+}
