@@ -342,3 +342,14 @@ export interface Store {
 
   close(): Promise<void>;
 }
+
+// ---------------------------------------------------------------- logging
+
+/** A pino-compatible logger: structured fields first, message second. */
+export interface Logger {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+  child(bindings: object): Logger;
+}

@@ -1,0 +1,130 @@
+// Subcommands whose services arrive with later work: they parse and validate fully and check
+// the caller's role, then say plainly that the action is not available yet. Nothing changes.
+
+import { z } from 'zod';
+import { checkKnown, defineCommand, parseArgs } from '../command';
+import type { AnyCommand, CommandContext } from '../command';
+import { backupSetArg, instanceArg, restoreArg } from '../args';
+import { UserError } from '../../src/domain/errors';
+import { quoteInput } from '../quote';
+import { reply } from '../reply';
+import type { Reply } from '../reply';
+
+function notYet(what: string): Reply {
+  return reply(`${what} is not available in this version of the bot yet; nothing was changed.`, { tone: 'warning' });
+}
+
+async function setInstance(id: string, ctx: CommandContext): Promise<string | null> {
+  return (await ctx.services.store.getBackupSet(id))?.instanceId ?? null;
+}
+
+const deleteUsage = '/backup delete <bk-...>';
+export const deleteCommand: AnyCommand = defineCommand<{ set: string }>({
+  name: 'delete',
+  summary: 'delete a backup set for good, after a confirm dialog that names it',
+  usage: deleteUsage,
+  examples: ['/backup delete bk-20261124-0230-prod-1'],
+  role: 'admin',
+  parse(tokens) {
+    checkKnown(tokens, { usage: deleteUsage });
+    return parseArgs(z.object({ set: backupSetArg, extra: z.undefined({ error: 'too many words' }) }), { set: tokens.words[1], extra: tokens.words[2] }, deleteUsage);
+  },
+  scope: ({ set }, ctx) => setInstance(set, ctx),
+  async handle() {
+    return notYet('Deleting a backup set');
+  },
+});
+
+const restoreUsage = '/backup restore <bk-...> to <instance> [databases=db1,db2]';
+export const restoreCommand: AnyCommand = defineCommand<{ set: string; target: string; databases: string[] | null }>({
+  name: 'restore',
+  summary: 'request a restore of a backup set into another (new) instance; an admin approves it',
+  usage: restoreUsage,
+  examples: ['/backup restore bk-20261124-0230-prod-1 to staging-1', '/backup restore bk-20261124-0230-prod-1 to staging-1 databases=sales'],
+  role: 'operator',
+  options: ['databases'],
+  parse(tokens) {
+    checkKnown(tokens, { usage: restoreUsage, options: ['databases'] });
+    const [, set, to, target, extra] = tokens.words;
+    if (to !== undefined && to.toLowerCase() !== 'to') throw new UserError(`expected "to" after the backup set, got ${quoteInput(to)}\nUsage: ${restoreUsage}`);
+    const args = parseArgs(
+      z.object({ set: backupSetArg, target: instanceArg, extra: z.undefined({ error: 'too many words' }) }),
+      { set, target, extra },
+      restoreUsage,
+    );
+    const databases = tokens.options.databases === undefined ? null : tokens.options.databases.split(',').map((d) => d.trim()).filter(Boolean);
+    if (databases && databases.some((d) => !/^[A-Za-z][A-Za-z0-9_]{0,255}$/.test(d))) {
+      throw new UserError(`databases= takes database names (letters, digits, underscore) separated by commas\nUsage: ${restoreUsage}`);
+    }
+    return { set: args.set, target: args.target, databases };
+  },
+  async scope({ target }) {
+    return target;
+  },
+  async handle() {
+    return notYet('Restoring a backup set');
+  },
+});
+
+const releaseUsage = '/backup release <instance> [confirm=<instance>]';
+export const releaseCommand: AnyCommand = defineCommand<{ instance: string; confirmation: string | null }>({
+  name: 'release',
+  summary: 'release an instance: delete all its backups, after typing its id to confirm',
+  usage: releaseUsage,
+  examples: ['/backup release old-1', '/backup release old-1 confirm=old-1'],
+  role: 'admin',
+  options: ['confirm'],
+  parse(tokens) {
+    checkKnown(tokens, { usage: releaseUsage, options: ['confirm'] });
+    const args = parseArgs(z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) }), { instance: tokens.words[1], extra: tokens.words[2] }, releaseUsage);
+    return { instance: args.instance, confirmation: tokens.options.confirm ?? null };
+  },
+  async scope({ instance }) {
+    return instance;
+  },
+  async handle() {
+    return notYet('Releasing an instance');
+  },
+});
+
+const verifyUsage = '/backup verify <rs-...> [--full]';
+export const verifyCommand: AnyCommand = defineCommand<{ restore: string; full: boolean }>({
+  name: 'verify',
+  summary: 'after a restore: compare what the snapshot recorded with the restored tables and partitions',
+  usage: verifyUsage,
+  examples: ['/backup verify rs-20261124-1015-staging-1', '/backup verify rs-20261124-1015-staging-1 --full'],
+  role: 'operator',
+  flags: ['full'],
+  parse(tokens) {
+    checkKnown(tokens, { usage: verifyUsage, flags: ['full'] });
+    const args = parseArgs(z.object({ restore: restoreArg, extra: z.undefined({ error: 'too many words' }) }), { restore: tokens.words[1], extra: tokens.words[2] }, verifyUsage);
+    return { restore: args.restore, full: tokens.flags.includes('full') };
+  },
+  async scope({ restore }, ctx) {
+    return (await ctx.services.store.getRestoreRequest(restore))?.targetInstanceId ?? null;
+  },
+  async handle() {
+    return notYet('Verifying a restore');
+  },
+});
+
+const reconcileUsage = '/backup reconcile <instance> [--adopt]';
+export const reconcileCommand: AnyCommand = defineCommand<{ instance: string; adopt: boolean }>({
+  name: 'reconcile',
+  summary: "compare the bot's records with the instance's repository on OSS; show and adopt unknown snapshots",
+  usage: reconcileUsage,
+  examples: ['/backup reconcile prod-1', '/backup reconcile prod-1 --adopt'],
+  role: 'admin',
+  flags: ['adopt'],
+  parse(tokens) {
+    checkKnown(tokens, { usage: reconcileUsage, flags: ['adopt'] });
+    const args = parseArgs(z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) }), { instance: tokens.words[1], extra: tokens.words[2] }, reconcileUsage);
+    return { instance: args.instance, adopt: tokens.flags.includes('adopt') };
+  },
+  async scope({ instance }) {
+    return instance;
+  },
+  async handle() {
+    return notYet('Reconciling with OSS');
+  },
+});

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { checkKnown, defineCommand, parseArgs } from '../command';
+import { instanceArg } from '../args';
+import { ConflictError } from '../../src/domain/errors';
+import { formatLocal } from '../../src/domain/format';
+import { reply } from '../reply';
+
+const usage = '/backup run <instance>';
+const CONFIRM_TTL_SECONDS = 15 * 60;
+
+export const runCommand = defineCommand<{ instance: string }>({
+  name: 'run',
+  summary: 'take a backup now, outside the schedule, after a confirmation about load',
+  usage,
+  examples: ['/backup run prod-1'],
+  role: 'operator',
+  parse(tokens) {
+    checkKnown(tokens, { usage });
+    return parseArgs(z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) }), { instance: tokens.words[1], extra: tokens.words[2] }, usage);
+  },
+  async scope(args) {
+    return args.instance;
+  },
+  async handle({ instance }, ctx) {
+    const inst = ctx.services.instances.get(instance);
+    const running = await ctx.services.catalog.running(instance);
+    if (running) {
+      throw new ConflictError(
+        `a backup of ${instance} is already running: ${running.id}, started ${formatLocal(new Date(running.startedAt), inst.timezone)}. A started backup cannot be interrupted; wait for it to end (see /backup tasks ${instance}).`,
+      );
+    }
+    if (!ctx.confirmed) {
+      const peak = inst.peakHours.map((p) => `${p.from}-${p.to}`).join(', ');
+      return reply(
+        `Back up *${instance}* now? A backup reads and copies every data file and slows the instance while it runs; once started it cannot be interrupted.${peak ? ` Peak hours of ${instance}: ${peak}.` : ''}\nThis manual backup is outside the schedule: it neither uses up nor replaces a scheduled run.`,
+        {
+          tone: 'warning',
+          title: `Run a backup of ${instance}?`,
+          buttons: [
+            {
+              label: 'Run backup now',
+              style: 'primary',
+              value: ctx.signer.action(`run ${instance}`, CONFIRM_TTL_SECONDS, ctx.now),
+              confirm: { title: 'Start the backup?', text: `A backup of ${instance} starts now and cannot be interrupted.`, confirm: 'Run backup', deny: 'Not now' },
+            },
+          ],
+        },
+      );
+    }
+    const set = await ctx.services.backups.startManual(ctx.actor, instance);
+    return reply(`Started backup *${set.id}* of ${instance}. Progress is posted in the instance channel; see also /backup tasks ${instance}.`, {
+      tone: 'success',
+      visibility: 'caller',
+    });
+  },
+});

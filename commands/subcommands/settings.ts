@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { checkKnown, defineCommand, parseArgs } from '../command';
+import type { CommandContext } from '../command';
+import { instanceArg } from '../args';
+import { UserError } from '../../src/domain/errors';
+import { parseRetention, parseTime, parseWeekdays, describeSchedule } from '../../src/domain/settings';
+import type { SettingsPatch, SettingsSaved } from '../../src/services/settings';
+import type { StoredSettings } from '../../src/domain/types';
+import { quoteInput } from '../quote';
+import { reply } from '../reply';
+import type { Form, Reply } from '../reply';
+
+const usage = '/backup settings <instance> [on|off] [days=mon,thu] [time=HH:mm] [retention=7..31]';
+const FORM_TTL_SECONDS = 3600;
+
+export interface SettingsArgs {
+  instance: string;
+  patch: SettingsPatch;
+}
+
+function toPatch(words: string[], options: Record<string, string>): SettingsPatch {
+  const patch: SettingsPatch = {};
+  const state = words[0];
+  if (state !== undefined) {
+    const lower = state.toLowerCase();
+    if (['on', 'enable', 'enabled'].includes(lower)) patch.enabled = true;
+    else if (['off', 'disable', 'disabled'].includes(lower)) patch.enabled = false;
+    else throw new UserError(`expected on or off after the instance, got ${quoteInput(state)}\nUsage: ${usage}`);
+  }
+  if (words.length > 1) throw new UserError(`too many words: ${quoteInput(words.slice(1).join(' '))}\nUsage: ${usage}`);
+  if (options.days !== undefined) patch.weekdays = parseWeekdays(options.days);
+  if (options.time !== undefined) patch.time = parseTime(options.time);
+  if (options.retention !== undefined) patch.retentionDays = parseRetention(options.retention);
+  return patch;
+}
+
+export function settingsForm(ctx: CommandContext, current: StoredSettings, instanceId: string): Form {
+  const instance = ctx.services.instances.get(instanceId);
+  const peak = instance.peakHours.map((p) => `${p.from}-${p.to}`).join(', ');
+  return {
+    id: 'settings',
+    title: 'Backup settings',
+    submitLabel: 'Save',
+    context: ctx.signer.form('settings', { instance: instanceId, version: current.version }, FORM_TTL_SECONDS, ctx.now),
+    fields: [
+      { kind: 'readonly', name: 'instance', label: 'Instance', value: `${instance.id} (${instance.displayName})` },
+      { kind: 'toggle', name: 'enabled', label: 'Enable backup', initial: current.enabled },
+      { kind: 'weekdays', name: 'weekdays', label: 'Backup cycle (weekly)', initial: current.weekdays, hint: 'At most one backup a day.' },
+      {
+        kind: 'time',
+        name: 'time',
+        label: `Backup time (${instance.timezone})`,
+        initial: current.time,
+        hint: peak ? `Peak hours of this instance: ${peak}. A backup reads and copies data files; prefer off-peak hours.` : 'A backup reads and copies data files; prefer off-peak hours.',
+      },
+      { kind: 'number', name: 'retentionDays', label: 'Retention (days)', initial: current.retentionDays, min: 7, max: 31, hint: 'Whole days from 7 to 31.' },
+      { kind: 'readonly', name: 'region', label: 'Storage region', value: `${instance.region} (fixed to the instance region)` },
+    ],
+  };
+}
+
+export function savedReply(instanceId: string, saved: SettingsSaved, zone: string): Reply {
+  if (saved.changes.length === 0) {
+    return reply(`Nothing changed for *${instanceId}*: ${describeSchedule(saved.after, zone)}.`, { notes: saved.warnings });
+  }
+  return reply(`Saved the backup settings of *${instanceId}*: ${saved.changes.join('; ')}.\nSchedule: ${describeSchedule(saved.after, zone)}.`, {
+    tone: saved.warnings.length ? 'warning' : 'success',
+    notes: [...saved.warnings, ...saved.notes],
+  });
+}
+
+export const settingsCommand = defineCommand<SettingsArgs>({
+  name: 'settings',
+  summary: 'open the backup settings form of an instance, or set them in text form',
+  usage,
+  examples: ['/backup settings prod-1', '/backup settings prod-1 on days=mon,thu time=02:30 retention=14', '/backup settings prod-1 off'],
+  role: 'operator',
+  options: ['days', 'time', 'retention'],
+  parse(tokens) {
+    checkKnown(tokens, { usage, options: ['days', 'time', 'retention'] });
+    const instance = parseArgs(z.object({ instance: instanceArg }), { instance: tokens.words[1] }, usage).instance;
+    return { instance, patch: toPatch(tokens.words.slice(2), tokens.options) };
+  },
+  async scope(args) {
+    return args.instance;
+  },
+  async handle({ instance, patch }, ctx) {
+    const inst = ctx.services.instances.get(instance);
+    if (Object.keys(patch).length === 0) {
+      const current = await ctx.services.settings.current(instance);
+      return reply(`Backup settings of *${instance}*: ${describeSchedule(current, inst.timezone)}. Storage region: ${inst.region} (read-only).`, {
+        title: `Backup settings: ${instance}`,
+        form: settingsForm(ctx, current, instance),
+        notes: [`Text form: /backup settings ${instance} on days=mon,thu time=02:30 retention=14`],
+      });
+    }
+    const saved = await ctx.services.settings.save(ctx.actor, instance, patch, null);
+    return savedReply(instance, saved, inst.timezone);
+  },
+});

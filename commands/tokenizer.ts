@@ -1,0 +1,79 @@
+// Splits the text after `/backup` into words, `key=value` options and `--flags`.
+// Quotes ("..." or '...') group words; a backslash escapes the next character inside quotes.
+// Chat clients turn quotes into typographic ones, so those count as quotes too.
+
+import { UserError } from '../src/domain/errors';
+
+export interface Tokens {
+  /** Plain words in order (the subcommand first). */
+  words: string[];
+  /** `key=value` pairs; keys lower-cased. */
+  options: Record<string, string>;
+  /** `--flag` names, lower-cased, without dashes. */
+  flags: string[];
+}
+
+export const MAX_COMMAND_LENGTH = 2000;
+
+const OPENING: Record<string, string> = { '"': '"', "'": "'", '\u201c': '\u201d', '\u2018': '\u2019' };
+
+function splitWords(text: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let inWord = false;
+  let closing: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (closing !== null) {
+      if (ch === '\\' && i + 1 < text.length) {
+        current += text[++i];
+      } else if (ch === closing) {
+        closing = null;
+      } else {
+        current += ch;
+      }
+      continue;
+    }
+    if (/\s/.test(ch)) {
+      if (inWord) out.push(current);
+      current = '';
+      inWord = false;
+      continue;
+    }
+    const close = OPENING[ch];
+    if (close !== undefined) {
+      closing = close;
+      inWord = true;
+      continue;
+    }
+    current += ch;
+    inWord = true;
+  }
+  if (closing !== null) throw new UserError(`a quote is not closed: add the closing ${closing}`);
+  if (inWord) out.push(current);
+  return out;
+}
+
+export function tokenize(raw: string): Tokens {
+  if (raw.length > MAX_COMMAND_LENGTH) {
+    throw new UserError(`the command is too long (${raw.length} characters; at most ${MAX_COMMAND_LENGTH})`);
+  }
+  // Strip control characters that chat clients or terminals may carry along.
+  const text = raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
+  const tokens: Tokens = { words: [], options: {}, flags: [] };
+  for (const word of splitWords(text)) {
+    if (/^--?[A-Za-z][\w-]*$/.test(word)) {
+      tokens.flags.push(word.replace(/^-+/, '').toLowerCase());
+      continue;
+    }
+    const eq = word.indexOf('=');
+    if (eq > 0 && /^[A-Za-z][\w-]*$/.test(word.slice(0, eq))) {
+      const key = word.slice(0, eq).toLowerCase();
+      if (key in tokens.options) throw new UserError(`${key}= is given twice`);
+      tokens.options[key] = word.slice(eq + 1);
+      continue;
+    }
+    tokens.words.push(word);
+  }
+  return tokens;
+}

@@ -1,0 +1,46 @@
+// The configured instances, looked up by id with a helpful refusal.
+
+import type { InstanceConfig, RegionConfig, BotConfig } from '../config/types';
+import { NotFoundError } from '../domain/errors';
+import { closest } from './suggest';
+import { quoteInput } from '../../commands/quote';
+
+export class InstanceDirectory {
+  private readonly byId: Map<string, InstanceConfig>;
+
+  constructor(private readonly config: BotConfig) {
+    this.byId = new Map(config.instances.map((i) => [i.id, i]));
+  }
+
+  list(): InstanceConfig[] {
+    return [...this.byId.values()];
+  }
+
+  ids(): Set<string> {
+    return new Set(this.byId.keys());
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  find(id: string): InstanceConfig | null {
+    return this.byId.get(id) ?? null;
+  }
+
+  get(id: string): InstanceConfig {
+    const found = this.byId.get(id);
+    if (found) return found;
+    const guess = closest(id, [...this.byId.keys()]);
+    const known = [...this.byId.keys()].join(', ') || 'none configured';
+    throw new NotFoundError(
+      `unknown instance ${quoteInput(id)}${guess ? `; did you mean ${guess}?` : ''} (known: ${known})`,
+    );
+  }
+
+  region(instance: InstanceConfig): RegionConfig {
+    const region = this.config.regions[instance.region];
+    if (!region) throw new NotFoundError(`instance ${instance.id} names region ${instance.region}, which is not configured`);
+    return region;
+  }
+}
