@@ -146,7 +146,7 @@ const SHORT: Record<Weekday, string> = {
 /** `every day`, `Mon to Fri`, `Mon and Thu`, `none`. */
 export function describeWeekdays(days: readonly Weekday[]): string {
   const sorted = sortWeekdays(days);
-  if (sorted.length === 0) return 'no days';
+  if (sorted.length === 0) return 'none';
   if (sorted.length === 7) return 'every day';
   if (sorted.join(',') === 'mon,tue,wed,thu,fri') return 'Mon to Fri';
   return joinAnd(sorted.map((d) => SHORT[d]));
