@@ -1,0 +1,19 @@
+// A test Slack for tests, benchmarks and the sandbox: the Web API as a real HTTP server, and
+// the signed requests Slack sends to a bot.
+
+export { startFakeSlack, shownText } from './server';
+export type { FakeCall, FakeEphemeral, FakeMessage, FakeResponse, FakeSlack, FakeSlackOptions, FakeView, Fault } from './server';
+export {
+  signSlackRequest,
+  slashCommandBody,
+  blockActionsBody,
+  viewSubmissionBody,
+  fillViewState,
+  postToBot,
+  postSigned,
+  TEST_TEAM,
+  TEST_APP_ID,
+} from './requests';
+export type { BoltAnswer, ButtonClickInput, SlashCommandInput, ViewSubmissionInput } from './requests';
+export { blockProblem, viewProblem, walkBlocks, isObject, plainText } from './limits';
+export type { FoundButton, Json, JsonObject } from './limits';
