@@ -1,0 +1,70 @@
+// Faults on demand for one simulated instance. Each one is armed by a test and fires once
+// (or until released), so tests stay deterministic.
+//
+//   failNextBackup(db, msg?)       the next backup of `db` uploads part of its files, then goes
+//                                  CANCELLED with `TaskErrMsg` [<task>: msg] and Status
+//                                  [COMMON_ERROR, msg: <msg>] (objects stay on OSS, §2.4).
+//   dropConnectionOn(pattern)      the next query whose text matches loses its connection
+//                                  (socket destroyed, no answer).
+//   hold(db, state) / release(db)  jobs of `db` stay in `state` until released (a slow job).
+//   refuseTable(db, table, msg?)   BACKUP naming that table fails at submit with `msg`
+//                                  (default: a 3.x analyzer's list-partition refusal, §2.1).
+//   leaderChange() and ageOutHistory() are actions on the cluster (see SimCluster).
+
+export class SimFaults {
+  private readonly failBackups = new Map<string, string>();
+  private readonly drops: RegExp[] = [];
+  private readonly holds = new Map<string, string>();
+  private readonly refused = new Map<string, string>();
+
+  failNextBackup(db: string, message = 'upload failed: connection reset by peer'): void {
+    this.failBackups.set(db, message);
+  }
+
+  /** Consumed by the backup job that fails. */
+  takeBackupFailure(db: string): string | null {
+    const msg = this.failBackups.get(db) ?? null;
+    this.failBackups.delete(db);
+    return msg;
+  }
+
+  dropConnectionOn(pattern: RegExp | string): void {
+    this.drops.push(typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i') : pattern);
+  }
+
+  /** True (and disarmed) when this query should lose its connection. */
+  takeDrop(sql: string): boolean {
+    const i = this.drops.findIndex((re) => re.test(sql));
+    if (i < 0) return false;
+    this.drops.splice(i, 1);
+    return true;
+  }
+
+  hold(db: string, state: string): void {
+    this.holds.set(db, state);
+  }
+
+  release(db?: string): void {
+    if (db === undefined) this.holds.clear();
+    else this.holds.delete(db);
+  }
+
+  isHeld(db: string, state: string): boolean {
+    return this.holds.get(db) === state;
+  }
+
+  refuseTable(db: string, table: string, message = 'List partition table does not support backup/restore job'): void {
+    this.refused.set(`${db}.${table}`, message);
+  }
+
+  refusal(db: string, table: string): string | null {
+    return this.refused.get(`${db}.${table}`) ?? null;
+  }
+
+  clear(): void {
+    this.failBackups.clear();
+    this.drops.length = 0;
+    this.holds.clear();
+    this.refused.clear();
+  }
+}

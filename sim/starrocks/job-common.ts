@@ -1,0 +1,56 @@
+// What BACKUP and RESTORE jobs share: the context they run in and the slot they sit in.
+
+import type { Catalog } from './catalog';
+import type { SimFaults } from './faults';
+import type { SimRepository } from './repositories';
+
+export interface JobContext {
+  now(): Date;
+  newId(): number;
+  zone: string;
+  catalog: Catalog;
+  repository(name: string): SimRepository | undefined;
+  faults: SimFaults;
+  backendIds: number[];
+}
+
+export interface SimJob {
+  readonly type: 'backup' | 'restore';
+  jobId: number;
+  readonly label: string;
+  readonly dbName: string;
+  readonly repoName: string;
+  state: string;
+  readonly createTime: Date;
+  finishedTime: Date | null;
+  status: string;
+  readonly timeoutSeconds: number;
+  /** One state transition at most (reference §2.4: one per scheduler tick). */
+  step(ctx: JobContext): Promise<void>;
+  /** User cancel (CANCEL BACKUP/RESTORE). */
+  cancel(ctx: JobContext): void;
+  /** FE leader change: new JobId, back to the last logged state (§2.4). */
+  replay(newJobId: number): void;
+  /** The SHOW BACKUP / SHOW RESTORE row. */
+  row(zone: string): (string | null)[];
+}
+
+export function isDone(job: SimJob): boolean {
+  return job.state === 'FINISHED' || job.state === 'CANCELLED';
+}
+
+export function timedOut(job: SimJob, now: Date): boolean {
+  return now.getTime() - job.createTime.getTime() > job.timeoutSeconds * 1000;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+export async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(runners);
+}
