@@ -3,7 +3,7 @@
 import type { InstanceConfig, RegionConfig, BotConfig } from '../config/types';
 import { NotFoundError } from '../domain/errors';
 import { closest } from './suggest';
-import { quoteInput } from '../../commands/quote';
+import { quoteInput } from '../domain/text';
 
 export class InstanceDirectory {
   private readonly byId: Map<string, InstanceConfig>;
