@@ -1,0 +1,65 @@
+// GET /healthz and GET /metrics, either on their own server or as routes of the Slack receiver.
+
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+
+export interface HealthStatus {
+  ok: boolean;
+  [part: string]: unknown;
+}
+
+export interface Route {
+  method: 'GET';
+  path: string;
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export function healthRoutes(health: () => Promise<HealthStatus>, metrics: () => Promise<string>): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/healthz',
+      handler: (_req, res) => {
+        health()
+          .then((status) => {
+            res.writeHead(status.ok ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(status));
+          })
+          .catch((err: unknown) => {
+            res.writeHead(503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ ok: false, error: err instanceof Error ? err.message : String(err) }));
+          });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/metrics',
+      handler: (_req, res) => {
+        metrics()
+          .then((text) => {
+            res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+            res.end(text);
+          })
+          .catch(() => {
+            res.writeHead(500);
+            res.end();
+          });
+      },
+    },
+  ];
+}
+
+/** Serves the routes on their own port (when no Slack receiver owns the port). */
+export function startHttpRoutes(port: number, routes: Route[]): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = routes.find((r) => r.method === req.method && r.path === path);
+    if (route) return route.handler(req, res);
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'not found' }));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve(server));
+  });
+}

@@ -1,0 +1,149 @@
+// Starts the bot. With a configuration file it runs against the real systems; without one it
+// starts the sandbox (simulated StarRocks and OSS with demo data). Chat surfaces follow the
+// environment: Slack when SLACK_* is set, the terminal when no chat platform is (or --terminal).
+
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import { configFileExists, loadConfig, sandboxConfig } from './config';
+import type { BotConfig } from './config/types';
+import { ConfigError } from './domain/errors';
+import type { Logger } from './ports';
+import { createBot } from './wiring/bot';
+import { nodeCron } from '../adapters/cron/node-cron';
+import { healthRoutes, startHttpRoutes } from '../adapters/http/health';
+import { aliOssConnector } from '../adapters/oss';
+import { startSlackSurface } from '../adapters/slack';
+import { mysqlStarRocksConnector } from '../adapters/starrocks';
+import { openLowdbStore } from '../adapters/store/lowdb';
+import { startTerminal } from '../adapters/terminal';
+import { startSandboxSimulators } from '../sim/sandbox';
+
+interface Flags {
+  terminal: boolean;
+  user: string;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const flags: Flags = { terminal: false, user: process.env.USER_NAME ?? 'admin1' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--terminal') flags.terminal = true;
+    else if (a === '--as' && argv[i + 1]) flags.user = String(argv[++i]);
+    else if (a?.startsWith('--as=')) flags.user = a.slice(5);
+    else {
+      console.error(`unknown option ${a}; accepted: --terminal, --as NAME`);
+      process.exit(2);
+    }
+  }
+  return flags;
+}
+
+function makeLogger(toFile: string | null): Logger {
+  // JSON logs (pino). In the terminal chat they go to a file so they do not mix with the chat.
+  const destination = toFile ? pino.destination({ dest: toFile, mkdir: true, sync: false }) : pino.destination(1);
+  return pino({ level: process.env.LOG_LEVEL ?? 'info', redact: ['password', 'accessKeySecret', 'token', 'secret'] }, destination) as unknown as Logger;
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const env = process.env;
+  const slackConfigured = Boolean(env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN));
+  const dingtalkConfigured = Boolean(env.DINGTALK_CLIENT_ID && env.DINGTALK_CLIENT_SECRET);
+  const useTerminal = flags.terminal || (!slackConfigured && !dingtalkConfigured);
+  const dataDir = resolve(env.BOT_DATA_DIR ?? './data');
+  mkdirSync(dataDir, { recursive: true });
+  const log = makeLogger(useTerminal ? join(dataDir, 'bot.log') : null);
+
+  const configPath = resolve(env.BACKUP_BOT_CONFIG ?? './config.yml');
+  let config: BotConfig;
+  let closeSandbox: (() => Promise<void>) | null = null;
+  if (configFileExists(configPath)) {
+    config = loadConfig(configPath, env);
+    log.info({ config: configPath, instances: config.instances.length }, 'configuration loaded');
+  } else {
+    const sandbox = await startSandboxSimulators({ stepMs: 400 });
+    closeSandbox = sandbox.close;
+    config = sandboxConfig(sandbox.description);
+    log.info({ sims: sandbox.description.instances }, 'no configuration file: running the sandbox');
+  }
+
+  if (env.BOT_STORE_URL) {
+    throw new ConfigError([`BOT_STORE_URL: the MySQL store is not available in this version; unset it to use the embedded store under ${dataDir}`], 'environment');
+  }
+  const store = await openLowdbStore(dataDir);
+  const bot = await createBot({
+    config,
+    store,
+    starrocks: mysqlStarRocksConnector,
+    oss: aliOssConnector,
+    cron: nodeCron,
+    log,
+    timing: config.sandbox ? { pollMinMs: 300, pollMaxMs: 2000 } : { pollMinMs: 2000, pollMaxMs: 30_000 },
+  });
+
+  const port = Number(env.PORT ?? 3000);
+  const routes = healthRoutes(() => bot.health(), () => bot.metrics.render());
+  const stops: (() => Promise<void>)[] = [];
+  if (slackConfigured) {
+    const slack = await startSlackSurface({
+      core: bot.core,
+      botToken: env.SLACK_BOT_TOKEN as string,
+      signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+      ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+      port,
+      routes,
+      logger: log,
+    });
+    bot.notifiers.set('slack', slack.notifier);
+    stops.push(() => slack.stop());
+    log.info({ port: slack.port, mode: env.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Slack surface listening');
+  } else {
+    const server = await startHttpRoutes(port, routes).catch((err: unknown) => {
+      log.warn({ port, err: err instanceof Error ? err.message : String(err) }, 'health endpoints not served');
+      return null;
+    });
+    if (server) stops.push(() => new Promise((r) => server.close(() => r())));
+  }
+  if (dingtalkConfigured) log.warn({}, 'DingTalk is configured, but the DingTalk surface is not available in this version');
+
+  await bot.start();
+
+  let stopping = false;
+  const shutdown = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await bot.stop();
+    for (const stop of stops) await stop().catch(() => undefined);
+    await store.close();
+    if (closeSandbox) await closeSandbox();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  if (useTerminal) {
+    const user = flags.user;
+    const terminal = startTerminal({ core: bot.core, input: process.stdin, output: process.stdout, user, interactive: Boolean(process.stdin.isTTY) });
+    bot.notifiers.set('terminal', terminal.notifier);
+    bot.outbox.kick();
+    if (config.sandbox) {
+      process.stdout.write(`StarRocks backup bot, sandbox mode (simulated StarRocks and OSS; data in ${dataDir}). You are ${user}; /as NAME switches user. Type /backup help.\n`);
+    }
+    await terminal.done;
+    // Piped input: let running work and queued announcements finish before leaving.
+    await bot.engine.whenIdle();
+    await bot.outbox.drain();
+    await shutdown(0);
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`The bot cannot start: the configuration is not valid.\n${err.message}`);
+  } else {
+    console.error(`The bot cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  process.exit(1);
+});
