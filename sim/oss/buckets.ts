@@ -1,0 +1,141 @@
+// The simulator's buckets and objects, kept in memory, with keys in UTF-8 byte order.
+
+import { createHash } from 'node:crypto';
+
+export interface OssBucketSpec {
+  name: string;
+  /** Region id without `oss-`, e.g. `cn-hangzhou`. */
+  region: string;
+  versioning?: 'Enabled' | 'Suspended';
+  worm?: { state: 'InProgress' | 'Locked'; days: number };
+  lifecycle?: { id: string; prefix: string; status: 'Enabled' | 'Disabled'; expirationDays?: number }[];
+}
+
+export interface StoredObject {
+  body: Buffer;
+  /** Upper-case hex MD5, as OSS reports it (quoted on the wire). */
+  etag: string;
+  lastModified: Date;
+  contentType: string;
+}
+
+export function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+export class SimBucket {
+  readonly createdAt: Date;
+  private readonly objects = new Map<string, StoredObject>();
+  private sorted: string[] | null = null;
+
+  constructor(
+    readonly spec: OssBucketSpec,
+    private readonly now: () => Date,
+  ) {
+    this.createdAt = now();
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  put(key: string, body: Buffer, contentType = 'application/octet-stream'): StoredObject {
+    const object: StoredObject = {
+      body,
+      etag: createHash('md5').update(body).digest('hex').toUpperCase(),
+      lastModified: this.now(),
+      contentType,
+    };
+    if (!this.objects.has(key)) this.sorted = null;
+    this.objects.set(key, object);
+    return object;
+  }
+
+  get(key: string): StoredObject | undefined {
+    return this.objects.get(key);
+  }
+
+  delete(key: string): boolean {
+    const existed = this.objects.delete(key);
+    if (existed) this.sorted = null;
+    return existed;
+  }
+
+  /** Every key in UTF-8 byte order (cached until the key set changes). */
+  keys(): readonly string[] {
+    if (!this.sorted) this.sorted = [...this.objects.keys()].sort(compareUtf8);
+    return this.sorted;
+  }
+
+  totalBytes(): number {
+    let total = 0;
+    for (const object of this.objects.values()) total += object.body.length;
+    return total;
+  }
+
+  get objectCount(): number {
+    return this.objects.size;
+  }
+}
+
+export interface ListRequest {
+  prefix: string;
+  delimiter: string;
+  /** Exclusive: only names after it are returned (marker, start-after, continuation). */
+  after: string;
+  maxKeys: number;
+}
+
+export interface ListPage {
+  keys: string[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  /** The last name returned (a key or a common prefix); the next page starts after it. */
+  last: string | null;
+}
+
+/**
+ * One page of a listing (reference/oss-api.md §4.5): prefix filter, delimiter roll-up into
+ * common prefixes (each counted once against max-keys), exclusive start, byte order. When the
+ * start is itself a common prefix, the listing resumes after everything under it.
+ */
+export function listPage(sortedKeys: readonly string[], req: ListRequest): ListPage {
+  const groupOf = (key: string): string | null => {
+    if (req.delimiter === '' || !key.startsWith(req.prefix)) return null;
+    const at = key.indexOf(req.delimiter, req.prefix.length);
+    return at < 0 ? null : key.slice(0, at + req.delimiter.length);
+  };
+  const skipUnder = req.after !== '' && groupOf(req.after) === req.after ? req.after : null;
+  const page: ListPage = { keys: [], commonPrefixes: [], isTruncated: false, last: null };
+  let count = 0;
+  const from = compareUtf8(req.after, req.prefix) > 0 ? req.after : req.prefix;
+  for (let i = firstAfter(sortedKeys, from, from === req.after); i < sortedKeys.length; i += 1) {
+    const key = sortedKeys[i] ?? '';
+    if (!key.startsWith(req.prefix)) break;
+    if (skipUnder !== null && key.startsWith(skipUnder)) continue;
+    const group = groupOf(key);
+    if (group !== null && group === page.last) continue;
+    if (count === req.maxKeys) {
+      page.isTruncated = true;
+      break;
+    }
+    if (group !== null) page.commonPrefixes.push(group);
+    else page.keys.push(key);
+    page.last = group ?? key;
+    count += 1;
+  }
+  return page;
+}
+
+/** Index of the first key greater than `bound` (or equal to it when not exclusive). */
+function firstAfter(sortedKeys: readonly string[], bound: string, exclusive: boolean): number {
+  let low = 0;
+  let high = sortedKeys.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const order = compareUtf8(sortedKeys[mid] ?? '', bound);
+    if (order < 0 || (exclusive && order === 0)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
