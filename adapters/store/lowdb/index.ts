@@ -1,0 +1,2 @@
+export { openLowdbStore, STORE_FILE_NAME, type LowdbStoreOptions } from './store';
+export type { WriteTextFile } from './atomic-file';
