@@ -54,11 +54,6 @@ export function renderMessageDetailed(reply: Reply): RenderDetails {
   for (const chunk of chunks) head.push(section(chunk));
   head.push(...fieldSections(reply.fields ?? []));
 
-  const tail: KnownBlock[] = [];
-  tail.push(...buttons.actions(reply.buttons ?? []));
-  const notes = (reply.notes ?? []).filter((n) => n.trim() !== '');
-  if (notes.length > 0) tail.push(contextOf(notes.map(toMrkdwn)));
-
   const itemGroups: KnownBlock[][] = (reply.items ?? []).map((item) => {
     const fields = (item.fields ?? []).slice(0, L.sectionFields).map(fieldText);
     const text = toMrkdwn(item.text).trim();
@@ -67,6 +62,11 @@ export function renderMessageDetailed(reply: Reply): RenderDetails {
     if (fields.length > 0) block.fields = fields.map((t) => ({ type: 'mrkdwn', text: t }));
     return [block, ...buttons.actions(item.buttons ?? [])];
   });
+
+  const tail: KnownBlock[] = [];
+  tail.push(...buttons.actions(reply.buttons ?? []));
+  const notes = (reply.notes ?? []).filter((n) => n.trim() !== '');
+  if (notes.length > 0) tail.push(contextOf(notes.map(toMrkdwn)));
 
   const blocks = fitIntoLimit(head, itemGroups, tail, problems);
   return { text: fallbackText(reply), blocks, problems };

@@ -40,7 +40,7 @@ export interface Harness {
   url: string;
   secret: string;
   logs: LogLine[];
-  slash(text: string, user?: string, opts?: { headers?: Record<string, string>; triggerId?: string; channelId?: string }): Promise<{ answer: BoltAnswer; responseUrl: string; triggerId: string }>;
+  slash(text: string, user?: string, opts?: { headers?: Record<string, string>; triggerId?: string; channelId?: string; responseUrl?: string }): Promise<{ answer: BoltAnswer; responseUrl: string; triggerId: string }>;
   click(button: FoundButton, user: string, opts?: { headers?: Record<string, string>; triggerId?: string; actionTs?: string; channelId?: string }): Promise<{ answer: BoltAnswer; responseUrl: string }>;
   submit(view: FakeView, set: Record<string, JsonObject>, user: string, opts?: { headers?: Record<string, string>; triggerId?: string }): Promise<BoltAnswer>;
   stop(): Promise<void>;
@@ -73,7 +73,7 @@ export async function startHarness(opts: { core?: TestCore; surface?: Partial<Sl
     logs: lines,
     slash: async (text, user = 'U0OPER1', o = {}) => {
       const triggerId = o.triggerId ?? fake.issueTriggerId();
-      const responseUrl = fake.responseUrl();
+      const responseUrl = o.responseUrl ?? fake.responseUrl();
       const body = slashCommandBody({ text, userId: user, responseUrl, triggerId, ...(o.channelId !== undefined ? { channelId: o.channelId } : {}) });
       return { answer: await postSigned(url, secret, body, o.headers), responseUrl, triggerId };
     },
