@@ -1,0 +1,95 @@
+// The terminal's output: blocks of text, a prompt on a TTY, and progress lines that a TTY
+// rewrites in place (the line just above the prompt) while a pipe gets one line per change.
+
+const CLEAR_LINE = '\r\u001b[K';
+const UP_AND_CLEAR = '\u001b[1A\r\u001b[K';
+
+export interface PromptControl {
+  /** Redraws the prompt with what the user has typed so far. */
+  redraw(): void;
+}
+
+export class Screen {
+  private promptShown = false;
+  /** Key of the progress line printed last, when nothing was printed after it. */
+  private lastProgressKey: string | null = null;
+  /** Last progress text per key, so a pipe does not get the same line twice. */
+  private readonly lastProgressText = new Map<string, string>();
+  private prompt: PromptControl | null = null;
+
+  constructor(
+    private readonly output: NodeJS.WritableStream,
+    readonly interactive: boolean,
+  ) {}
+
+  attachPrompt(prompt: PromptControl): void {
+    this.prompt = prompt;
+  }
+
+  /** Columns of the terminal, for lines that must not wrap. */
+  get width(): number {
+    const columns = (this.output as { columns?: unknown }).columns;
+    return typeof columns === 'number' && columns > 20 ? columns : 100;
+  }
+
+  private write(text: string): void {
+    try {
+      this.output.write(text);
+    } catch {
+      // A closed output (EPIPE) must not crash the bot; there is no one to tell.
+    }
+  }
+
+  /** Prints a block that ends with a newline. */
+  print(block: string): void {
+    const text = block.endsWith('\n') ? block : `${block}\n`;
+    const reprompt = this.interactive && this.promptShown;
+    this.write((reprompt ? CLEAR_LINE : '') + text);
+    this.lastProgressKey = null;
+    if (reprompt) this.showPrompt();
+  }
+
+  /** A progress line of one message: rewritten in place on a TTY, a new line (when changed) otherwise. */
+  progress(key: string, line: string): void {
+    if (!this.interactive) {
+      if (this.lastProgressText.get(key) === line) return;
+      this.rememberProgress(key, line);
+      this.write(`${line}\n`);
+      return;
+    }
+    const inPlace = this.lastProgressKey === key;
+    const reprompt = this.promptShown;
+    this.write((reprompt ? CLEAR_LINE : '') + (inPlace ? UP_AND_CLEAR : '') + `${line}\n`);
+    this.rememberProgress(key, line);
+    this.lastProgressKey = key;
+    if (reprompt) this.showPrompt();
+  }
+
+  private rememberProgress(key: string, line: string): void {
+    this.lastProgressText.delete(key);
+    this.lastProgressText.set(key, line);
+    // Bounded: a long session with many progress messages keeps only the recent ones.
+    if (this.lastProgressText.size > 200) {
+      const oldest = this.lastProgressText.keys().next().value;
+      if (oldest !== undefined) this.lastProgressText.delete(oldest);
+    }
+  }
+
+  /** Ends a progress line's life: the next update of that message starts a new line. */
+  forgetProgress(key: string): void {
+    this.lastProgressText.delete(key);
+    if (this.lastProgressKey === key) this.lastProgressKey = null;
+  }
+
+  showPrompt(): void {
+    if (!this.interactive || this.prompt === null) return;
+    this.promptShown = true;
+    this.prompt.redraw();
+  }
+
+  /** The user pressed enter: the cursor is on a fresh line, below anything printed. */
+  lineEntered(): void {
+    this.promptShown = false;
+    this.lastProgressKey = null;
+  }
+}

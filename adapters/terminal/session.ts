@@ -1,0 +1,216 @@
+// The terminal chat, like Hubot's shell adapter: one line at a time, in order. `/backup ...` or
+// `backup ...` runs a command as the current user, a number chooses a button of the last reply
+// with buttons (asking first when the button has a confirm), `/as NAME` switches user. No
+// input crashes it; with piped input it ends after every reply has been printed.
+
+import { createInterface } from 'node:readline';
+import type { Button, Reply } from '../../commands/reply';
+import type { CommandCore } from '../../commands/types';
+import type { Actor, ChannelAddress } from '../../src/domain/types';
+import type { Notifier } from '../../src/ports';
+import { createTerminalNotifier } from './notifier';
+import { newChoices, renderReply, sanitize, type ChoiceNumbering } from './render';
+import { Screen } from './screen';
+
+export interface TerminalOptions {
+  core: CommandCore;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  /** Initial terminal user, e.g. `admin1`. */
+  user: string;
+  /** A TTY: show a prompt, colours, progress rewritten in place. */
+  interactive: boolean;
+  /** Channel id of the terminal (default `terminal`). */
+  channelId?: string;
+  /** Awaited at the end of input before `done` resolves (e.g. deliver the queued announcements). */
+  beforeExit?: () => Promise<void>;
+}
+
+export interface TerminalSession {
+  notifier: Notifier;
+  /** Resolves when the input ended (or /quit) and every reply has been printed. */
+  done: Promise<void>;
+  close(): void;
+}
+
+export const TERMINAL_HELP = [
+  'Terminal chat of the StarRocks backup bot',
+  '  /backup <command> ...   run a bot command (also: backup <command> ..., or the command alone)',
+  '  /backup help            the bot\'s commands',
+  '  <number>                choose that button of the last reply with buttons',
+  '  /as NAME                act as another user, e.g. /as admin2',
+  '  /whoami                 who you are acting as',
+  '  /help                   this help',
+  '  /quit                   leave (also end of input, Ctrl-D)',
+].join('\n');
+
+const USER_NAME = /^[^\s]{1,64}$/;
+
+export function startTerminal(opts: TerminalOptions): TerminalSession {
+  const screen = new Screen(opts.output, opts.interactive);
+  const channel: ChannelAddress = { platform: 'terminal', channelId: opts.channelId ?? 'terminal' };
+  const color = opts.interactive;
+  let user = opts.user;
+  let actor = resolve(user);
+  let choices: ChoiceNumbering | null = null;
+  let pendingConfirm: Button | null = null;
+  /** `/quit` was typed: the lines after it are not run. */
+  let quitting = false;
+  /** The input ended (or was closed): no more prompts. */
+  let ended = false;
+  let chain: Promise<void> = Promise.resolve();
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+
+  function resolve(name: string): Actor {
+    try {
+      return opts.core.resolveActor('terminal', name);
+    } catch {
+      return { platform: 'terminal', userId: name, personId: null };
+    }
+  }
+
+  const notifier = createTerminalNotifier(screen, { choicesShown: (shown) => (choices = shown) });
+
+  const rl = createInterface({
+    input: opts.input,
+    output: opts.interactive ? opts.output : undefined,
+    terminal: opts.interactive,
+    historySize: 200,
+  });
+  screen.attachPrompt({
+    redraw: () => {
+      rl.setPrompt(pendingConfirm ? 'y/N> ' : `${user}> `);
+      rl.prompt(true);
+    },
+  });
+
+  function say(text: string): void {
+    screen.print(text);
+  }
+
+  function show(reply: Reply): void {
+    const shown = newChoices();
+    say(renderReply(reply, shown, { color }));
+    if (shown.buttons.length > 0) choices = shown;
+  }
+
+  async function run(text: string): Promise<void> {
+    show(await opts.core.run({ actor, text, channel }));
+  }
+
+  async function act(button: Button): Promise<void> {
+    show(await opts.core.act({ actor, value: button.value, channel }));
+  }
+
+  async function choose(n: number): Promise<void> {
+    if (choices === null || choices.buttons.length === 0) {
+      say('Nothing to choose: a number picks a button of the last reply that had buttons.');
+      return;
+    }
+    const button = choices.buttons[n - 1];
+    if (button === undefined) {
+      say(`No choice ${n}: choose 1 to ${choices.buttons.length}.`);
+      return;
+    }
+    if (button.confirm) {
+      pendingConfirm = button;
+      const { title, text } = button.confirm;
+      say(`? ${sanitize(title)}\n  ${sanitize(text)} [y/N]`);
+      return;
+    }
+    await act(button);
+  }
+
+  async function answer(button: Button, text: string): Promise<void> {
+    pendingConfirm = null;
+    if (/^(y|yes)$/i.test(text)) await act(button);
+    else say(`  ${sanitize(button.confirm?.deny ?? 'Cancelled')}: nothing was done.`);
+  }
+
+  function switchUser(name: string): void {
+    if (name === '') {
+      whoami();
+      return;
+    }
+    if (!USER_NAME.test(name)) {
+      say('Usage: /as NAME (one word, at most 64 characters), e.g. /as admin2');
+      return;
+    }
+    user = name;
+    actor = resolve(name);
+    whoami('You are now');
+  }
+
+  function whoami(lead = 'You are'): void {
+    const person = actor.personId ? ` (${sanitize(actor.displayName ?? actor.personId)})` : ' (not in the configuration)';
+    say(`${lead} ${sanitize(user)}${person}.`);
+  }
+
+  async function handle(line: string): Promise<void> {
+    if (quitting) return;
+    const text = line.trim();
+    if (pendingConfirm !== null) return answer(pendingConfirm, text);
+    if (text === '') return;
+    if (/^\d{1,9}$/.test(text)) return choose(Number(text));
+    const [, word = '', rest = ''] = /^(\S+)\s*([\s\S]*)$/.exec(text) ?? [];
+    switch (word.toLowerCase()) {
+      case '/backup':
+      case 'backup':
+        return run(rest);
+      case '/as':
+        return switchUser(rest.trim());
+      case '/whoami':
+        return whoami();
+      case '/help':
+      case 'help':
+      case '/?':
+        return say(TERMINAL_HELP);
+      case '/quit':
+      case '/exit':
+      case 'quit':
+      case 'exit':
+        quitting = true;
+        rl.close();
+        return;
+      default:
+        if (word.startsWith('/')) return say(`Unknown terminal command ${JSON.stringify(sanitize(word).slice(0, 30))}. Type /help.`);
+        return run(text);
+    }
+  }
+
+  function enqueue(line: string): void {
+    screen.lineEntered();
+    chain = chain
+      .then(() => handle(line))
+      .catch((error: unknown) => {
+        say(`✖ Sorry, that failed: ${sanitize(error instanceof Error ? error.message : String(error)).slice(0, 200)}`);
+      })
+      .then(() => {
+        if (!quitting && !ended) screen.showPrompt();
+      });
+  }
+
+  rl.on('line', enqueue);
+  rl.on('SIGINT', () => rl.close());
+  opts.input.on('error', () => rl.close());
+  rl.on('close', () => {
+    ended = true;
+    chain = chain
+      .then(() => opts.beforeExit?.())
+      .catch(() => undefined)
+      .then(() => {
+        if (opts.interactive) say('Bye.');
+        resolveDone();
+      });
+  });
+
+  if (opts.interactive) {
+    say(`StarRocks backup bot, terminal chat. You are ${sanitize(user)}. Type /help for help, /backup help for the commands.`);
+    screen.showPrompt();
+  }
+
+  return { notifier, done, close: () => rl.close() };
+}

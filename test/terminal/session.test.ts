@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LIST_REPLY, drive, pipe } from './helpers';
+
+describe('the terminal chat with piped input', () => {
+  it('runs piped commands in order and ends at the end of input', async () => {
+    const { core, output } = await pipe(['/backup instances', '', 'backup tasks prod-1', '   ', 'slow', 'settings prod-1']);
+    expect(core.runs.map((r) => r.text)).toEqual(['instances', 'tasks prod-1', 'slow', 'settings prod-1']);
+    expect(core.runs[0]?.actor).toEqual({ platform: 'terminal', userId: 'admin1', personId: 'admin1', displayName: 'Admin One' });
+    expect(core.runs[0]?.channel).toEqual({ platform: 'terminal', channelId: 'terminal' });
+    const lines = output.text.split('\n').filter((l) => l !== '');
+    expect(lines).toEqual([
+      'ℹ ran "instances" as admin1',
+      'ℹ ran "tasks prod-1" as admin1',
+      '✔ slow done',
+      'ℹ ran "settings prod-1" as admin1',
+    ]);
+  });
+
+  it('/as NAME changes the actor handed to the core', async () => {
+    const { core, output } = await pipe(['/backup run prod-1', '/as admin2', '/backup run prod-1', '/as stranger', 'run prod-1']);
+    expect(core.runs.map((r) => [r.actor.userId, r.actor.personId])).toEqual([
+      ['admin1', 'admin1'],
+      ['admin2', 'admin2'],
+      ['stranger', null],
+    ]);
+    expect(output.text).toContain('You are now admin2 (Admin Two).');
+    expect(output.text).toContain('You are now stranger (not in the configuration).');
+  });
+
+  it('a numbered button without confirm acts at once, as the current user', async () => {
+    const { core, output } = await pipe(['/backup list prod-1', '/as admin2', '3']);
+    expect(output.text).toContain('[1] Restore  [2] Delete…');
+    expect(output.text).toContain('[3] Restore');
+    expect(core.acts).toEqual([{ actor: expect.objectContaining({ userId: 'admin2' }), value: 'restore:bk-2', channel: { platform: 'terminal', channelId: 'terminal' } }]);
+    expect(output.text).toContain('✔ acted restore:bk-2 as admin2');
+  });
+
+  it('a button with a confirm asks first and acts only on y', async () => {
+    const declined = await pipe(['/backup list prod-1', '2', 'n', '2', '', '2', 'maybe']);
+    expect(declined.core.acts).toEqual([]);
+    expect(declined.output.text).toContain('? Delete bk-1?\n  Delete backup bk-1 of prod-1? This cannot be undone. [y/N]');
+    expect(declined.output.text.match(/Keep: nothing was done\./g)).toHaveLength(3);
+
+    const accepted = await pipe(['/backup list prod-1', '2', 'y', '2', 'YES']);
+    expect(accepted.core.acts.map((a) => a.value)).toEqual(['delete:bk-1', 'delete:bk-1']);
+  });
+
+  it('numbers with nothing to choose, or out of range, say so', async () => {
+    const { core, output } = await pipe(['1', '/backup list prod-1', '9', '0']);
+    expect(core.acts).toEqual([]);
+    expect(output.text).toContain('Nothing to choose: a number picks a button of the last reply that had buttons.');
+    expect(output.text).toContain('No choice 9: choose 1 to 3.');
+    expect(output.text).toContain('No choice 0: choose 1 to 3.');
+  });
+
+  it('help, whoami, unknown slash commands and /quit', async () => {
+    const { core, output } = await pipe(['/help', '/whoami', '/frobnicate now', '/quit', '/backup instances']);
+    expect(output.text).toContain('/as NAME');
+    expect(output.text).toContain('You are admin1 (Admin One).');
+    expect(output.text).toContain('Unknown terminal command "/frobnicate". Type /help.');
+    expect(core.runs).toEqual([]);
+  });
+
+  it('a core that throws (it should not) is answered, and the session goes on', async () => {
+    const { core, output } = await pipe(['explode', 'instances']);
+    expect(output.text).toContain('✖ Sorry, that failed: core bug');
+    expect(core.runs.map((r) => r.text)).toEqual(['explode', 'instances']);
+  });
+
+  it('waits for the queued announcements before ending', async () => {
+    const { output } = await pipe(['slow'], {
+      beforeExit: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      },
+    });
+    expect(output.text).toBe('✔ slow done\n');
+  });
+
+  it('close() ends the session', async () => {
+    const { session } = drive();
+    session.close();
+    await expect(session.done).resolves.toBeUndefined();
+  });
+
+  it('garbage never throws and never hangs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.string({ unit: 'binary', maxLength: 80 }),
+            fc.constantFrom('/as', '/as a b', '/as ' + 'x'.repeat(100), '99999999999', '-1', '1', 'y', '\u001b[2J', '/backup', 'backup', '/', '\r'),
+          ),
+          { maxLength: 12 },
+        ),
+        async (lines) => {
+          const { output } = await pipe(['list prod-1', ...lines]);
+          expect(output.text).not.toContain('\u001b[2J');
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('announcements (the terminal notifier)', () => {
+  it('prints channel messages with the channel, and their buttons become the choices', async () => {
+    const { session, input, output, core } = drive();
+    const message = await session.notifier.post({ platform: 'terminal', channelId: 'terminal' }, { ...LIST_REPLY, visibility: 'channel' });
+    expect(message).toEqual({ platform: 'terminal', channelId: 'terminal', messageId: expect.any(String) });
+    input.end('1\n');
+    await session.done;
+    expect(output.text.startsWith('[#terminal] ℹ Backups of prod-1\n')).toBe(true);
+    expect(core.acts.map((a) => a.value)).toEqual(['restore:bk-1']);
+  });
+
+  it('progress updates print one line per change on a pipe, and the final update in full', async () => {
+    const { session, input, output } = drive();
+    const channel = { platform: 'terminal' as const, channelId: 'ops' };
+    const progress = (text: string, tone: 'info' | 'success' = 'info') => ({ visibility: 'channel' as const, tone, title: 'Backup of prod-1', text });
+    const message = await session.notifier.post(channel, progress('starting'));
+    for (const text of ['1/10 uploaded', '1/10 uploaded', '5/10 uploaded', '5/10 uploaded', '10/10 uploaded']) {
+      await session.notifier.update(message, progress(text));
+    }
+    await session.notifier.update(message, progress('Finished: 3 databases, 1.2 GB', 'success'));
+    input.end();
+    await session.done;
+    expect(output.text.split('\n').filter((l) => l !== '')).toEqual([
+      '[#ops] ℹ Backup of prod-1',
+      '  starting',
+      '[#ops] ℹ Backup of prod-1 — 1/10 uploaded',
+      '[#ops] ℹ Backup of prod-1 — 5/10 uploaded',
+      '[#ops] ℹ Backup of prod-1 — 10/10 uploaded',
+      '[#ops] ✔ Backup of prod-1',
+      '  Finished: 3 databases, 1.2 GB',
+    ]);
+  });
+
+  it('on a TTY, progress is rewritten in place above the prompt', async () => {
+    const { session, input, output } = drive({ interactive: true });
+    const channel = { platform: 'terminal' as const, channelId: 'terminal' };
+    const message = await session.notifier.post(channel, { visibility: 'channel', tone: 'info', text: 'Backup of prod-1 started' });
+    await session.notifier.update(message, { visibility: 'channel', tone: 'info', text: '1/10' });
+    await session.notifier.update(message, { visibility: 'channel', tone: 'info', text: '2/10' });
+    input.end();
+    await session.done;
+    expect(output.text).toContain('admin1> ');
+    expect(output.text).toContain('\u001b[1A\r\u001b[K[#terminal]');
+    expect(output.text.match(/\u001b\[1A/g)).toHaveLength(1);
+  });
+});
