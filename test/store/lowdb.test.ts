@@ -104,6 +104,17 @@ describe('lowdb store file', () => {
     expect(doc.backupSets[0]?.newField).toBe(42);
   });
 
+  it('reads a __proto__ key in the file as nothing, not as a prototype', async () => {
+    await mkdir(dir, { recursive: true });
+    const set = JSON.stringify(aBackupSet()).replace(/^\{/, '{"__proto__":{"state":"FINISHED","polluted":true},');
+    await writeFile(file, `{"version":1,"settings":[],"backupSets":[${set}],"restoreRequests":[],"tasks":[],"audit":[],"outbox":[],"deliveries":[],"values":[]}`);
+    const store = await open();
+    const got = (await store.getBackupSet(aBackupSet().id)) as unknown as Record<string, unknown>;
+    expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+    expect(got.polluted).toBeUndefined();
+    expect(got.state).toBe('RUNNING');
+  });
+
   it('leaves a valid file with every write after many concurrent writes, and no temporary files', async () => {
     const store = await open();
     await Promise.all(

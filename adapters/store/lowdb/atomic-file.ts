@@ -71,7 +71,8 @@ export class AtomicJsonFile implements Adapter<StoreDocument> {
     if (text.trim() === '') throw this.refusal('it is empty');
     let raw: unknown;
     try {
-      raw = JSON.parse(text);
+      // A `__proto__` key is dropped: data never gets to choose an object's prototype.
+      raw = JSON.parse(text, (key, value: unknown) => (key === '__proto__' ? undefined : value));
     } catch (e) {
       throw this.refusal(`it is not valid JSON (${describe(e)})`);
     }
