@@ -4,7 +4,7 @@ import type { BucketSafety, DeleteProgress, ObjectStore, ObjectStoreConnection, 
 import { bucketRegionOf, bucketSafetyOf } from './bucket-checks';
 import { DEFAULT_DELETE_SETTINGS, deleteUnderPrefix, type DeleteSettings } from './delete-prefix';
 import { usageUnder } from './listing';
-import { createOssWire } from './oss-client';
+import { createOssWire, createSocketPools, type SocketPools } from './oss-client';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import { createSession, type OssSession } from './session';
 import { listSnapshotsUnder, readSnapshotInfoUnder } from './snapshots';
@@ -12,8 +12,10 @@ import { listSnapshotsUnder, readSnapshotInfoUnder } from './snapshots';
 export interface AliOssStoreOptions {
   /** Per-request timeout in ms; default 60 s. */
   timeoutMs?: number;
-  /** Sockets per bucket client; default 16. */
+  /** Sockets per pool; default 16. Ignored when `pools` is given. */
   maxSockets?: number;
+  /** Keep-alive pools to share between stores (the connector shares one set). */
+  pools?: SocketPools;
   /** Overrides of the retry policy (tests inject a fast `sleep`). */
   retry?: Partial<RetryPolicy>;
   delete?: Partial<DeleteSettings>;
@@ -26,7 +28,8 @@ export class AliOssStore implements ObjectStore {
 
   constructor(conn: ObjectStoreConnection, options: AliOssStoreOptions = {}) {
     this.bucket = conn.bucket;
-    const wire = createOssWire(conn, { timeoutMs: options.timeoutMs ?? 60_000, maxSockets: options.maxSockets ?? 16 });
+    const pools = options.pools ?? createSocketPools(options.maxSockets ?? 16);
+    const wire = createOssWire(conn, { timeoutMs: options.timeoutMs ?? 60_000, pools });
     const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.session = createSession(conn.bucket, wire, policy, [conn.accessKeySecret]);
     this.deleteSettings = { ...DEFAULT_DELETE_SETTINGS, ...options.delete };
@@ -57,9 +60,15 @@ export class AliOssStore implements ObjectStore {
   }
 }
 
-/** A connector whose stores share the given options (timeouts, retry policy, ...). */
+/** A connector whose stores share the given options (timeouts, retry policy, ...) and socket pools. */
 export function createAliOssConnector(options: AliOssStoreOptions = {}): ObjectStoreConnector {
-  return { connect: (conn) => new AliOssStore(conn, options) };
+  let pools = options.pools;
+  return {
+    connect: (conn) => {
+      pools ??= createSocketPools(options.maxSockets ?? 16);
+      return new AliOssStore(conn, { ...options, pools });
+    },
+  };
 }
 
 export const aliOssConnector: ObjectStoreConnector = createAliOssConnector();

@@ -74,11 +74,23 @@ function captureHints(client: object): void {
   };
 }
 
+/**
+ * Keep-alive socket pools. ali-oss's default agent is module-global (its `maxSockets` option
+ * changes it for every client in the process), so the adapter brings its own.
+ */
+export interface SocketPools {
+  http: HttpAgent;
+  https: HttpsAgent;
+}
+
+export function createSocketPools(maxSockets: number): SocketPools {
+  return { http: new HttpAgent({ keepAlive: true, maxSockets }), https: new HttpsAgent({ keepAlive: true, maxSockets }) };
+}
+
 export interface ClientSettings {
   /** Per-request timeout in ms (ali-oss's default is 60 s). */
   timeoutMs: number;
-  /** Sockets per client (ali-oss's default agent is shared by the whole process and unbounded). */
-  maxSockets: number;
+  pools: SocketPools;
 }
 
 /** `endpoint` with a scheme and without a bucket label or trailing slash. */
@@ -110,8 +122,8 @@ export function createOssWire(conn: ObjectStoreConnection, settings: ClientSetti
     region: ossRegionId(conn.region),
     timeout: settings.timeoutMs,
     retryMax: 0,
-    agent: new HttpAgent({ keepAlive: true, maxSockets: settings.maxSockets }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: settings.maxSockets }),
+    agent: settings.pools.http,
+    httpsAgent: settings.pools.https,
   };
   const client: object = new OSS(options);
   const methods = client as Record<string, unknown>;

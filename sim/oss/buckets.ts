@@ -19,8 +19,23 @@ export interface StoredObject {
   contentType: string;
 }
 
+const isSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdfff;
+
+/**
+ * UTF-8 byte order, which is code point order. It differs from JavaScript's UTF-16 order only
+ * where a surrogate (a code point above U+FFFF) meets a unit from U+E000 to U+FFFF.
+ */
 export function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (isSurrogate(x) && !isSurrogate(y) && y >= 0xe000) return 1;
+    if (isSurrogate(y) && !isSurrogate(x) && x >= 0xe000) return -1;
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 export class SimBucket {

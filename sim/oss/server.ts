@@ -148,15 +148,17 @@ export async function startOssServer(opts: OssServerOptions): Promise<OssSimulat
     const requestId = `5F0A5${requestCounter.toString(16).toUpperCase().padStart(19, '0')}`;
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
+    const errorContext: ErrorContext = { requestId, hostId: req.headers.host ?? '127.0.0.1', isHead: method === 'HEAD' };
     let target: Target;
     try {
       target = targetOf(req);
     } catch {
-      target = { bucket: '', key: '', query: [] };
+      requests.push({ method, bucket: '', key: '', query: {} });
+      send(res, method, requestId, errorResponse('InvalidArgument', errorContext, { message: 'The request URI is not valid percent-encoding.' }));
+      return;
     }
     const query = new Map(target.query);
     requests.push({ method, bucket: target.bucket, key: target.key, query: Object.fromEntries(query) });
-    const errorContext: ErrorContext = { requestId, hostId: req.headers.host ?? '127.0.0.1', isHead: method === 'HEAD' };
 
     const fault = faults.take(method);
     if (fault?.kind === 'drop') {
@@ -184,6 +186,10 @@ export async function startOssServer(opts: OssServerOptions): Promise<OssSimulat
     }
     const delay = faults.latencyMs + (fault?.kind === 'delay' ? fault.ms : 0);
     if (delay > 0) await wait(delay);
+    send(res, method, requestId, response);
+  };
+
+  const send = (res: ServerResponse, method: string, requestId: string, response: SimResponse): void => {
     if (res.destroyed || res.writableEnded) return;
     const payload = response.body === undefined ? undefined : Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body, 'utf8');
     res.writeHead(response.status, {
