@@ -21,7 +21,7 @@ export interface RenderOptions {
 const MARKERS: Record<Tone, string> = { success: '✔', error: '✖', warning: '⚠', info: 'ℹ' };
 const TONE_COLORS: Record<Tone, number> = { success: 32, error: 31, warning: 33, info: 36 };
 const INDENT = '  ';
-const MAX_LABEL_WIDTH = 24;
+const MAX_LABEL_WIDTH = 28;
 
 interface Paint {
   bold(text: string): string;
@@ -59,11 +59,16 @@ function indentLines(text: string, first: string, rest: string): string[] {
   return text.split('\n').map((line, i) => (i === 0 ? first : rest) + line);
 }
 
-function fieldLines(fields: Field[], indent: string, paint: Paint): string[] {
+/** Fields as aligned `label: value` lines; a hint goes on its own dimmed line under the value. */
+function fieldLines(fields: (Field & { hint?: string })[], indent: string, paint: Paint): string[] {
   const width = Math.min(MAX_LABEL_WIDTH, Math.max(0, ...fields.map((f) => sanitize(f.label).length)));
   return fields.flatMap((f) => {
     const label = `${sanitize(f.label)}:`.padEnd(width + 2);
-    return indentLines(inline(f.value, paint), indent + label, indent + ' '.repeat(label.length));
+    const head = label.endsWith(' ') ? label : `${label} `;
+    const under = indent + ' '.repeat(Math.min(head.length, width + 2));
+    const lines = indentLines(inline(f.value, paint), indent + head, under);
+    if (f.hint) lines.push(...indentLines(inline(f.hint, paint), under, under).map(paint.dim));
+    return lines;
   });
 }
 
@@ -95,12 +100,9 @@ function formValue(field: FormField): string {
 
 function formLines(form: Form, paint: Paint): string[] {
   const lines = [`${INDENT}${paint.bold(`Form: ${sanitize(form.title)}`)}`];
-  const fields = form.fields.map((f) => ({ label: f.label, value: formValue(f) }));
+  const fields = form.fields.map((f) => ({ label: f.label, value: formValue(f), ...(f.hint ? { hint: f.hint } : {}) }));
   lines.push(...fieldLines(fields, INDENT + INDENT, paint));
-  for (const f of form.fields) {
-    if (f.hint) lines.push(paint.dim(`${INDENT}${INDENT}${sanitize(f.label)}: ${sanitize(f.hint)}`));
-  }
-  lines.push(paint.dim(`${INDENT}To change it here, type the text form of the command (shown below or in /backup help), then it is saved as "${sanitize(form.submitLabel)}".`));
+  lines.push(paint.dim(`${INDENT}To change these values here, type the text form of the command (see below, or /backup help).`));
   return lines;
 }
 

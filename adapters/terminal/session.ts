@@ -4,10 +4,11 @@
 // input crashes it; with piped input it ends after every reply has been printed.
 
 import { createInterface } from 'node:readline';
-import type { Button, Reply } from '../../commands/reply';
+import type { Button, Form, Reply } from '../../commands/reply';
 import type { CommandCore } from '../../commands/types';
 import type { Actor, ChannelAddress } from '../../src/domain/types';
 import type { Notifier } from '../../src/ports';
+import { answer as answerField, describeErrors, question, startFill, submission, type FormFill } from './form-fill';
 import { createTerminalNotifier } from './notifier';
 import { newChoices, renderReply, sanitize, type ChoiceNumbering } from './render';
 import { Screen } from './screen';
@@ -24,6 +25,8 @@ export interface TerminalOptions {
   channelId?: string;
   /** Awaited at the end of input before `done` resolves (e.g. deliver the queued announcements). */
   beforeExit?: () => Promise<void>;
+  /** Printed first, instead of the default greeting (which only a TTY gets). */
+  greeting?: string;
 }
 
 export interface TerminalSession {
@@ -38,6 +41,7 @@ export const TERMINAL_HELP = [
   '  /backup <command> ...   run a bot command (also: backup <command> ..., or the command alone)',
   '  /backup help            the bot\'s commands',
   '  <number>                choose that button of the last reply with buttons',
+  '  /fill                   answer the fields of the last form one by one, then save it (/cancel stops)',
   '  /as NAME                act as another user, e.g. /as admin2',
   '  /whoami                 who you are acting as',
   '  /help                   this help',
@@ -54,6 +58,8 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   let actor = resolve(user);
   let choices: ChoiceNumbering | null = null;
   let pendingConfirm: Button | null = null;
+  let lastForm: Form | null = null;
+  let fill: FormFill | null = null;
   /** `/quit` was typed: the lines after it are not run. */
   let quitting = false;
   /** The input ended (or was closed): no more prompts. */
@@ -82,7 +88,7 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   });
   screen.attachPrompt({
     redraw: () => {
-      rl.setPrompt(pendingConfirm ? 'y/N> ' : `${user}> `);
+      rl.setPrompt(pendingConfirm ? 'y/N> ' : fill ? '> ' : `${user}> `);
       rl.prompt(true);
     },
   });
@@ -95,6 +101,34 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     const shown = newChoices();
     say(renderReply(reply, shown, { color }));
     if (shown.buttons.length > 0) choices = shown;
+    if (reply.form) {
+      lastForm = reply.form;
+      say('  Or type /fill to answer its fields one by one.');
+    }
+  }
+
+  async function fillStep(text: string | null): Promise<void> {
+    if (fill === null) return;
+    if (text !== null && /^\/cancel$/i.test(text)) {
+      fill = null;
+      return say('Form left unsaved.');
+    }
+    const problem = text === null ? null : answerField(fill, text);
+    if (problem !== null) return say(`  ${problem}\n${question(fill) ?? ''}`);
+    const next = question(fill);
+    if (next !== null) return say(next);
+    const filled = fill;
+    fill = null;
+    const result = await opts.core.submit(submission(filled, actor));
+    if (result.ok) show(result.reply);
+    else say(describeErrors(filled.form, result.errors));
+  }
+
+  async function startForm(): Promise<void> {
+    if (lastForm === null) return say('No form to fill: open one first, e.g. /backup settings prod-1');
+    fill = startFill(lastForm);
+    say(`${sanitize(lastForm.title)}: Enter keeps the value in [brackets]; /cancel stops.`);
+    return fillStep(null);
   }
 
   async function run(text: string): Promise<void> {
@@ -153,6 +187,7 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     if (quitting) return;
     const text = line.trim();
     if (pendingConfirm !== null) return answer(pendingConfirm, text);
+    if (fill !== null) return fillStep(text);
     if (text === '') return;
     if (/^\d{1,9}$/.test(text)) return choose(Number(text));
     const [, word = '', rest = ''] = /^(\S+)\s*([\s\S]*)$/.exec(text) ?? [];
@@ -164,6 +199,8 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
         return switchUser(rest.trim());
       case '/whoami':
         return whoami();
+      case '/fill':
+        return startForm();
       case '/help':
       case 'help':
       case '/?':
@@ -207,7 +244,10 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
       });
   });
 
-  if (opts.interactive) {
+  if (opts.greeting !== undefined) {
+    say(opts.greeting);
+    screen.showPrompt();
+  } else if (opts.interactive) {
     say(`StarRocks backup bot, terminal chat. You are ${sanitize(user)}. Type /help for help, /backup help for the commands.`);
     screen.showPrompt();
   }

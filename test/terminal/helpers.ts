@@ -1,8 +1,8 @@
 // A small deterministic command core and a way to drive the terminal with piped input.
 
 import { PassThrough, Writable } from 'node:stream';
-import type { Reply } from '../../commands/reply';
-import type { ActionInvocation, CommandCore, CommandInvocation } from '../../commands/types';
+import type { FormResult, Reply } from '../../commands/reply';
+import type { ActionInvocation, CommandCore, CommandInvocation, FormSubmission } from '../../commands/types';
 import { startTerminal, type TerminalOptions, type TerminalSession } from '../../adapters/terminal';
 
 export const PEOPLE: Record<string, string> = { admin1: 'Admin One', admin2: 'Admin Two', viewer1: 'Viewer One' };
@@ -30,7 +30,28 @@ export const LIST_REPLY: Reply = {
   ],
 };
 
+export const SETTINGS_REPLY: Reply = {
+  visibility: 'caller',
+  tone: 'info',
+  text: 'Backup settings of prod-1: off.',
+  notes: ['Text form: /backup settings prod-1 on days=mon,thu time=02:30 retention=14'],
+  form: {
+    id: 'settings',
+    title: 'Backup settings',
+    submitLabel: 'Save',
+    context: 'ctx-prod-1-v0',
+    fields: [
+      { kind: 'readonly', name: 'instance', label: 'Instance', value: 'prod-1' },
+      { kind: 'toggle', name: 'enabled', label: 'Enable backup', initial: false },
+      { kind: 'weekdays', name: 'weekdays', label: 'Backup cycle', initial: [] },
+      { kind: 'time', name: 'time', label: 'Backup time', initial: '00:00' },
+      { kind: 'number', name: 'retentionDays', label: 'Retention (days)', initial: 7, min: 7, max: 31 },
+    ],
+  },
+};
+
 export class FakeCore implements CommandCore {
+  readonly submissions: FormSubmission[] = [];
   readonly runs: CommandInvocation[] = [];
   readonly acts: ActionInvocation[] = [];
 
@@ -38,6 +59,7 @@ export class FakeCore implements CommandCore {
     this.runs.push(invocation);
     const text = invocation.text.trim();
     if (text.startsWith('list')) return LIST_REPLY;
+    if (text === 'settings prod-1') return SETTINGS_REPLY;
     if (text === 'slow') {
       await new Promise((resolve) => setTimeout(resolve, 20));
       return { visibility: 'caller', tone: 'success', text: 'slow done' };
@@ -51,8 +73,10 @@ export class FakeCore implements CommandCore {
     return { visibility: 'caller', tone: 'success', text: `acted ${invocation.value} as ${invocation.actor.userId}` };
   }
 
-  async submit(): Promise<{ ok: true; reply: Reply }> {
-    return { ok: true, reply: { visibility: 'caller', tone: 'success', text: 'saved' } };
+  async submit(submission: FormSubmission): Promise<FormResult> {
+    this.submissions.push(submission);
+    if (submission.values.retentionDays === '40') return { ok: false, errors: { retentionDays: 'must be from 7 to 31, got 40' } };
+    return { ok: true, reply: { visibility: 'caller', tone: 'success', text: `saved as ${submission.actor.userId}` } };
   }
 
   resolveActor(platform: 'slack' | 'dingtalk' | 'terminal' | 'system', userId: string) {

@@ -33,6 +33,19 @@ describe('renderReply', () => {
     expect(lines).toEqual(['ℹ prod-1', '  Production 1', '  Region:     cn-hangzhou', '  Total size: 3.1 GB', '']);
   });
 
+  it('a label longer than the alignment still keeps a space before its value', () => {
+    const { lines } = render({
+      visibility: 'caller',
+      tone: 'info',
+      text: 't',
+      fields: [
+        { label: 'A label far longer than any sane width', value: 'v' },
+        { label: 'Short', value: 'w' },
+      ],
+    });
+    expect(lines.slice(1, 3)).toEqual(['  A label far longer than any sane width: v', '  Short:' + ' '.repeat(24) + 'w']);
+  });
+
   it('items as a numbered list with their buttons as numbered choices', () => {
     const { lines, choices } = render(LIST_REPLY);
     expect(lines).toEqual([
@@ -102,7 +115,7 @@ describe('renderReply', () => {
     expect(lines).toContain('    Retention (days): 7 (7 to 31)');
     expect(lines).toContain('    Note:             (empty, optional)');
     expect(lines).toContain('    Storage region:   cn-hangzhou (read-only)');
-    expect(lines).toContain('    Backup time: in Asia/Shanghai');
+    expect(lines[lines.indexOf('    Backup time:      02:30') + 1]).toBe('                      in Asia/Shanghai');
     expect(text).toContain('type the text form of the command');
     expect(text).toContain('  · Text form: /backup settings prod-1 on days=mon,thu time=02:30 retention=14');
     expect(choices.buttons).toEqual([]);

@@ -4,8 +4,8 @@ import { LIST_REPLY, drive, pipe } from './helpers';
 
 describe('the terminal chat with piped input', () => {
   it('runs piped commands in order and ends at the end of input', async () => {
-    const { core, output } = await pipe(['/backup instances', '', 'backup tasks prod-1', '   ', 'slow', 'settings prod-1']);
-    expect(core.runs.map((r) => r.text)).toEqual(['instances', 'tasks prod-1', 'slow', 'settings prod-1']);
+    const { core, output } = await pipe(['/backup instances', '', 'backup tasks prod-1', '   ', 'slow', 'run prod-1']);
+    expect(core.runs.map((r) => r.text)).toEqual(['instances', 'tasks prod-1', 'slow', 'run prod-1']);
     expect(core.runs[0]?.actor).toEqual({ platform: 'terminal', userId: 'admin1', personId: 'admin1', displayName: 'Admin One' });
     expect(core.runs[0]?.channel).toEqual({ platform: 'terminal', channelId: 'terminal' });
     const lines = output.text.split('\n').filter((l) => l !== '');
@@ -13,7 +13,7 @@ describe('the terminal chat with piped input', () => {
       'ℹ ran "instances" as admin1',
       'ℹ ran "tasks prod-1" as admin1',
       '✔ slow done',
-      'ℹ ran "settings prod-1" as admin1',
+      'ℹ ran "run prod-1" as admin1',
     ]);
   });
 
@@ -52,6 +52,39 @@ describe('the terminal chat with piped input', () => {
     expect(output.text).toContain('Nothing to choose: a number picks a button of the last reply that had buttons.');
     expect(output.text).toContain('No choice 9: choose 1 to 3.');
     expect(output.text).toContain('No choice 0: choose 1 to 3.');
+  });
+
+  it('a form is printed; /fill asks its fields one by one and submits them', async () => {
+    const { core, output } = await pipe(['/backup settings prod-1', '/fill', 'maybe', 'on', 'mon, thu', '', '14']);
+    expect(output.text).toContain('    Enable backup:    off');
+    expect(output.text).toContain('Or type /fill to answer its fields one by one.');
+    expect(output.text).toContain('  Enable backup (on/off) [off]:');
+    expect(output.text).toContain('  answer on or off');
+    expect(output.text).toContain('  Retention (days) (7 to 31) [7]:');
+    expect(core.submissions).toEqual([
+      {
+        actor: expect.objectContaining({ userId: 'admin1' }),
+        formId: 'settings',
+        context: 'ctx-prod-1-v0',
+        values: { enabled: true, weekdays: ['mon', 'thu'], time: '00:00', retentionDays: '14' },
+      },
+    ]);
+    expect(output.text).toContain('✔ saved as admin1');
+  });
+
+  it('/fill shows the core\'s field errors, and /cancel leaves a form unsaved', async () => {
+    const refused = await pipe(['/fill', 'settings prod-1', '/fill', '', '', '', '40']);
+    expect(refused.output.text).toContain('No form to fill: open one first, e.g. /backup settings prod-1');
+    expect(refused.output.text).toContain('✖ Not saved:\n  Retention (days): must be from 7 to 31, got 40\n  Type /fill to try again.');
+    const cancelled = await pipe(['settings prod-1', '/fill', 'on', '/cancel', 'instances']);
+    expect(cancelled.core.submissions).toEqual([]);
+    expect(cancelled.output.text).toContain('Form left unsaved.');
+    expect(cancelled.core.runs.map((r) => r.text)).toEqual(['settings prod-1', 'instances']);
+  });
+
+  it('a greeting is printed first when given', async () => {
+    const { output } = await pipe(['instances'], { greeting: 'Sandbox mode. You are admin1.' });
+    expect(output.text.startsWith('Sandbox mode. You are admin1.\nℹ ran "instances" as admin1\n')).toBe(true);
   });
 
   it('help, whoami, unknown slash commands and /quit', async () => {
