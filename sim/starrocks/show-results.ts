@@ -20,6 +20,8 @@ export function showDatabases(catalog: Catalog): ResultSet {
 }
 
 export function frontendConfig(spec: SimInstanceSpec, major: number, minor: number, pattern: string | null): ResultSet {
+  const columns = ['Key', 'AliasNames', 'Value', 'Type', 'IsMutable', 'Comment'];
+  if (spec.operatePrivilege === false) return { columns, rows: [] };
   const entries: [string, string, string, string, string][] = [
     ['backup_job_default_timeout_ms', '86400000', 'int', 'true', ''],
     ['history_job_keep_max_second', '604800', 'int', 'true', ''],
@@ -30,7 +32,7 @@ export function frontendConfig(spec: SimInstanceSpec, major: number, minor: numb
     entries.push(['enable_backup_materialized_view', String(spec.enableBackupMaterializedView), 'boolean', 'true', '']);
   }
   return {
-    columns: ['Key', 'AliasNames', 'Value', 'Type', 'IsMutable', 'Comment'],
+    columns,
     rows: entries.filter(([k]) => pattern === null || like(pattern, k)).map(([k, v, t, m, c]) => [k, '[]', v, t, m, c]),
   };
 }

@@ -41,6 +41,11 @@ export interface SimInstanceSpec {
   liveBackends: number;
   enableBackupMaterializedView: boolean;
   databases: SimDatabaseSpec[];
+  /**
+   * False = the user lacks OPERATE: `ADMIN SHOW FRONTEND CONFIG` answers an empty set, as a 3.x
+   * FE does (SPEC §3 preflight). Default true.
+   */
+  operatePrivilege?: boolean;
   /** Privileges printed by SHOW GRANTS for the user; defaults to root's. */
   grants?: string[];
   /** Region to use for the OSS client when GetBucketInfo is refused (e.g. `oss-cn-hangzhou`). */

@@ -11,6 +11,8 @@ import { SqlError, type ResultSet } from './types';
 /** The part of mysql2's server-side connection the simulator uses. */
 interface ServerConnection {
   stream: Socket;
+  /** mysql2's server never ends its handshake command, so the simulator resets this per reply. */
+  sequenceId: number;
   serverHandshake(args: object): void;
   writeColumns(columns: object[]): void;
   writeTextRow(values: (string | null)[]): void;
@@ -98,6 +100,7 @@ function writeResult(conn: ServerConnection, result: ResultSet): void {
   conn.writeColumns(result.columns.map(column));
   for (const row of result.rows) conn.writeTextRow(row);
   conn.writeEof(0, SERVER_STATUS_AUTOCOMMIT);
+  conn.sequenceId = 0;
 }
 
 export interface WireServer {
@@ -114,8 +117,14 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
     conn.stream.on('close', () => sockets.delete(conn.stream));
     conn.stream.on('error', () => undefined);
     const session: Session = { user: creds.user, db: null };
-    const sendError = (args: { code: number; message: string; sqlState?: string }) =>
+    const sendError = (args: { code: number; message: string; sqlState?: string }) => {
       conn.writePacket(rawPacket(errorPayload(args.code, args.sqlState ?? (args.code === 1045 ? '28000' : 'HY000'), args.message), 'Error'));
+      conn.sequenceId = 0;
+    };
+    const sendOk = () => {
+      conn.writeOk({ affectedRows: 0, serverStatus: SERVER_STATUS_AUTOCOMMIT });
+      conn.sequenceId = 0;
+    };
     conn.writeError = sendError;
     conn.serverHandshake({
       protocolVersion: 10,
@@ -137,6 +146,7 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
         session.user = p.user;
         if (p.database) session.db = p.database;
         cb(null);
+        conn.sequenceId = 0;
       },
     });
     const handle = (sql: string): void => {
@@ -145,7 +155,7 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
         return;
       }
       cluster.execute(sql, session).then(
-        (result) => (result === 'ok' ? conn.writeOk({ affectedRows: 0, serverStatus: SERVER_STATUS_AUTOCOMMIT }) : writeResult(conn, result)),
+        (result) => (result === 'ok' ? sendOk() : writeResult(conn, result)),
         (err: unknown) => {
           const e = err instanceof SqlError ? err : new SqlError(err instanceof Error ? err.message : String(err), 'plain');
           const w = wireError(e, cluster.version);
@@ -156,16 +166,19 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
     conn.on('query', handle);
     // mysql2's server hands `SET ...` (and real prepares) to `stmt_prepare`.
     conn.on('stmt_prepare', (sql) => {
-      if (/^\s*SET\s/i.test(sql)) conn.writeOk({ affectedRows: 0, serverStatus: SERVER_STATUS_AUTOCOMMIT });
+      if (/^\s*SET\s/i.test(sql)) sendOk();
       else sendError({ code: 1064, sqlState: 'HY000', message: 'Prepared statements are not supported by the simulator' });
     });
     conn.on('init_db', (db) => {
       if (cluster.catalog.database(db) || ['information_schema', 'sys', '_statistics_'].includes(db)) {
         session.db = db;
-        conn.writeOk({ affectedRows: 0, serverStatus: SERVER_STATUS_AUTOCOMMIT });
+        sendOk();
       } else sendError({ code: 1049, sqlState: '42000', message: `Unknown database '${db}'` });
     });
-    conn.on('field_list', () => conn.writeEof(0, SERVER_STATUS_AUTOCOMMIT));
+    conn.on('field_list', () => {
+      conn.writeEof(0, SERVER_STATUS_AUTOCOMMIT);
+      conn.sequenceId = 0;
+    });
     conn.on('error', () => undefined);
   });
   const net = (server as unknown as { _server: NetServer })._server;
