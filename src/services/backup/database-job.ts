@@ -22,8 +22,23 @@ export function snapshotPrefix(root: string, snapshotName: string): string {
   return `${root}/__ss_${snapshotName}/`;
 }
 
-/** Submits one database. The SUBMITTED record is written before the statement is sent. */
-export async function submitDatabase(ctx: JobContext, db: DatabaseBackup, update: DbUpdate): Promise<'submitted' | 'busy' | 'failed'> {
+/** The table a StarRocks refusal names, when it names one of ours. */
+export function refusedTable(message: string, tables: readonly string[]): string | null {
+  const named = /Table '([^']+)' is not a OLAP table/.exec(message)?.[1] ?? /Table: (\S+) can not support backup restore/.exec(message)?.[1] ?? null;
+  return named && tables.includes(named) ? named : null;
+}
+
+/**
+ * Submits one database. The SUBMITTED record is written before the statement is sent. A table
+ * StarRocks refuses by name is left out (and reported with StarRocks' text); the rest is
+ * submitted again under the same snapshot name (nothing was created by the refused statement).
+ */
+export async function submitDatabase(
+  ctx: JobContext,
+  db: DatabaseBackup,
+  update: DbUpdate,
+  leaveOut: (table: string, reason: string) => Promise<void>,
+): Promise<'submitted' | 'busy' | 'failed' | 'retry'> {
   const at = ctx.now().toISOString();
   await update(db.database, (d) => ({ ...d, state: 'SUBMITTED', submittedAt: d.submittedAt ?? at, jobState: 'SUBMITTING' }));
   try {
@@ -49,6 +64,12 @@ export async function submitDatabase(ctx: JobContext, db: DatabaseBackup, update
       if (err.kind === 'unreachable' || err.kind === 'timeout') {
         ctx.log.warn({ database: db.database, err: err.message }, 'backup submission outcome unknown; following it');
         return 'submitted';
+      }
+      const table = err.kind === 'unsupported_table' || err.kind === 'other' ? refusedTable(err.message, db.tables) : null;
+      if (table && db.tables.length > 1) {
+        await leaveOut(table, `StarRocks refused to back it up: ${err.message}`);
+        await update(db.database, (d) => ({ ...d, state: 'PENDING', submittedAt: null, tables: d.tables.filter((t) => t !== table), jobState: null }));
+        return 'retry';
       }
     }
     const message = err instanceof Error ? err.message : String(err);

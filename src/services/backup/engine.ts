@@ -210,7 +210,8 @@ export class BackupEngine implements BackupStarter {
       const region = this.deps.instances.region(instance);
       const checked = await preflight(instance, region, client, objects);
       const inventory = await client.inventory();
-      const plan = planBackup(set.id, inventory);
+      const existing = await objects.listSnapshots(repositoryRoot(region, instance));
+      const plan = planBackup(set.id, inventory, new Set(existing.map((s) => s.snapshotName)));
       if (plan.databases.length === 0) {
         await this.fail({ ...set, leftOut: plan.leftOut }, `${instance.id} has no tables StarRocks can back up`);
         return null;
@@ -248,6 +249,12 @@ export class BackupEngine implements BackupStarter {
     const update = async (database: string, change: (d: DatabaseBackup) => DatabaseBackup): Promise<void> => {
       set = await store.updateBackupSet(set.id, (s) => ({ ...s, databases: s.databases.map((d) => (d.database === database ? change(d) : d)) }));
     };
+    const leaveOut = async (database: string, table: string, reason: string): Promise<void> => {
+      set = await store.updateBackupSet(set.id, (s) => ({
+        ...s,
+        leftOut: { ...s.leftOut, unsupportedTables: [...s.leftOut.unsupportedTables, { database, table, reason }] },
+      }));
+    };
     const warn = async (warning: string): Promise<void> => {
       set = await store.updateBackupSet(set.id, (s) => ({ ...s, warnings: [...s.warnings, warning] }));
     };
@@ -269,7 +276,7 @@ export class BackupEngine implements BackupStarter {
       const pending = set.databases.filter((d) => d.state === 'PENDING');
       if (submitted.length === 0 && pending.length === 0) break;
       for (const db of pending.slice(0, Math.max(0, cap - submitted.length))) {
-        const outcome = await submitDatabase({ ...ctx, set }, db, update);
+        const outcome = await submitDatabase({ ...ctx, set }, db, update, (table, reason) => leaveOut(db.database, table, reason));
         changed = changed || outcome !== 'busy';
       }
       for (const db of set.databases.filter((d) => d.state === 'SUBMITTED')) {

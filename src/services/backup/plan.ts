@@ -17,7 +17,11 @@ const REASONS: Record<string, string> = {
   OTHER: 'not an OLAP table: StarRocks cannot back it up',
 };
 
-export function planBackup(setId: string, inventory: Inventory): BackupPlan {
+/**
+ * `taken`: snapshot names already in the repository (from OSS). A name in use gets the next
+ * attempt suffix, so a snapshot is never confused with one left by an earlier run.
+ */
+export function planBackup(setId: string, inventory: Inventory, taken: ReadonlySet<string> = new Set()): BackupPlan {
   const leftOut: LeftOut = { views: [], materializedViews: [], colocateGroups: [], unsupportedTables: [] };
   const databases: DatabaseBackup[] = [];
   const empty: string[] = [];
@@ -55,10 +59,12 @@ export function planBackup(setId: string, inventory: Inventory): BackupPlan {
       empty.push(db.name);
       continue;
     }
+    let attempt = 1;
+    while (taken.has(snapshotName(setId, db.name, attempt))) attempt++;
     databases.push({
       database: db.name,
-      snapshotName: snapshotName(setId, db.name, 1),
-      attempt: 1,
+      snapshotName: snapshotName(setId, db.name, attempt),
+      attempt,
       tables,
       state: 'PENDING',
       jobState: null,
