@@ -10,6 +10,7 @@ import type { SurfaceLogger } from './logger';
 import { renderMessageDetailed, type RenderedMessage } from './render-blocks';
 import { renderModal } from './render-modal';
 import { encodeFormMetadata } from './read-form';
+import { postJson } from './post-json';
 import { callSlack, slackErrorCode, toOutsideError, type Sleep, type WebClient } from './web';
 
 export interface ReplyTarget {
@@ -24,14 +25,15 @@ export interface ReplyDeliveryOptions {
   client: WebClient;
   logger: SurfaceLogger;
   sleep?: Sleep;
-  fetch?: typeof fetch;
+  /** POSTs JSON to a response_url and gives the HTTP status (tests may replace it). */
+  postJson?: (url: string, body: unknown) => Promise<number>;
 }
 
 export class ReplyDelivery {
-  private readonly fetchImpl: typeof fetch;
+  private readonly postJson: (url: string, body: unknown) => Promise<number>;
 
   constructor(private readonly opts: ReplyDeliveryOptions) {
-    this.fetchImpl = opts.fetch ?? fetch;
+    this.postJson = opts.postJson ?? postJson;
   }
 
   /** Renders a reply for Slack, logging whatever had to be left out. */
@@ -110,14 +112,9 @@ export class ReplyDelivery {
   /** POSTs to a response_url; false when Slack did not take it. */
   private async respond(url: string, body: object): Promise<boolean> {
     try {
-      const res = await this.fetchImpl(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (res.ok) return true;
-      this.opts.logger.warn({ status: res.status }, 'response_url refused the reply');
+      const status = await this.postJson(url, body);
+      if (status >= 200 && status < 300) return true;
+      this.opts.logger.warn({ status }, 'response_url refused the reply');
     } catch (err) {
       this.opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'response_url unreachable');
     }

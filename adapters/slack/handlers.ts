@@ -11,6 +11,7 @@ import { errorReply } from '../../commands/reply';
 import type { CommandCore } from '../../commands/types';
 import type { ChannelAddress } from '../../src/domain/types';
 import { DeliveryLog } from './dedupe';
+import { WorkQueue } from './work-queue';
 import type { ReplyDelivery, ReplyTarget } from './deliver';
 import type { SurfaceLogger } from './logger';
 import { ACTION_ID_PREFIX } from './render-blocks';
@@ -23,6 +24,8 @@ export interface HandlerDeps {
   logger: SurfaceLogger;
   /** How long a submission waits for the core before the modal is closed anyway. */
   submitTimeoutMs?: number;
+  /** Commands and clicks worked on at once after their ack; default 16. */
+  workConcurrency?: number;
 }
 
 const channelOf = (id: string | null | undefined): ChannelAddress | null =>
@@ -36,6 +39,9 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   const { core, delivery, logger } = deps;
   const deliveries = new DeliveryLog();
   const submissions = new DeliveryLog<Promise<FormResult | null>>();
+  const work = new WorkQueue(deps.workConcurrency ?? 16, (err) =>
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'Slack request failed after its ack'),
+  );
 
   /** Delivers a reply; a failure is logged and, if possible, told to the user with an error id. */
   const answer = async (reply: Reply, target: ReplyTarget, what: string): Promise<void> => {
@@ -59,9 +65,11 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       first ? 'slash command' : 'repeated slash command dropped',
     );
     if (!first) return;
-    const actor = core.resolveActor('slack', command.user_id, command.user_name);
-    const reply = await core.run({ actor, text: command.text, channel: channelOf(command.channel_id) });
-    await answer(reply, { userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url, triggerId: command.trigger_id }, 'command');
+    work.push(async () => {
+      const actor = core.resolveActor('slack', command.user_id, command.user_name);
+      const reply = await core.run({ actor, text: command.text, channel: channelOf(command.channel_id) });
+      await answer(reply, { userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url, triggerId: command.trigger_id }, 'command');
+    });
   });
 
   app.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION_ID_PREFIX}`), async ({ ack, body, action, context }) => {
@@ -75,8 +83,10 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     const fromView = body.view !== undefined ? decodeFormMetadata(body.view.private_metadata)?.channelId : undefined;
     const channelId = body.channel?.id ?? (container.success ? container.data.channel_id : undefined) ?? fromView ?? null;
     const actor = core.resolveActor('slack', user.id, user.username || user.name);
-    const reply = await core.act({ actor, value: action.value ?? '', channel: channelOf(channelId) });
-    await answer(reply, { userId: user.id, channelId, responseUrl: body.response_url, triggerId: body.trigger_id }, 'action');
+    work.push(async () => {
+      const reply = await core.act({ actor, value: action.value ?? '', channel: channelOf(channelId) });
+      await answer(reply, { userId: user.id, channelId, responseUrl: body.response_url, triggerId: body.trigger_id }, 'action');
+    });
   });
 
   app.view({ callback_id: new RegExp(`^${FORM_CALLBACK_PREFIX}`), type: 'view_submission' }, async ({ ack, body, view, context }) => {
