@@ -42,15 +42,21 @@ const ORDER: Record<LogLevel, number> = { [LogLevel.DEBUG]: 0, [LogLevel.INFO]: 
 export function boltLogger(log: SurfaceLogger, component: string, secrets: string[], initial = LogLevel.INFO): BoltLogger {
   let level = initial;
   let name = component;
-  const emit = (at: LogLevel, fn: LogFn, parts: unknown[]): void => {
+  // Called as methods of `log`: pino's methods need their `this`.
+  const emit = (at: LogLevel, parts: unknown[]): void => {
     if (ORDER[at] < ORDER[level]) return;
-    fn({ component: name }, maskSecrets(describe(parts), secrets));
+    const line = maskSecrets(describe(parts), secrets);
+    const obj = { component: name };
+    if (at === LogLevel.DEBUG) log.debug(obj, line);
+    else if (at === LogLevel.INFO) log.info(obj, line);
+    else if (at === LogLevel.WARN) log.warn(obj, line);
+    else log.error(obj, line);
   };
   return {
-    debug: (...m: unknown[]) => emit(LogLevel.DEBUG, log.debug, m),
-    info: (...m: unknown[]) => emit(LogLevel.INFO, log.info, m),
-    warn: (...m: unknown[]) => emit(LogLevel.WARN, log.warn, m),
-    error: (...m: unknown[]) => emit(LogLevel.ERROR, log.error, m),
+    debug: (...m: unknown[]) => emit(LogLevel.DEBUG, m),
+    info: (...m: unknown[]) => emit(LogLevel.INFO, m),
+    warn: (...m: unknown[]) => emit(LogLevel.WARN, m),
+    error: (...m: unknown[]) => emit(LogLevel.ERROR, m),
     setLevel: (l: LogLevel) => {
       level = l;
     },

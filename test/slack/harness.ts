@@ -24,12 +24,26 @@ export interface LogLine {
   msg: string | undefined;
 }
 
+/** Records log lines. Its methods use `this`, as pino's do, so a detached call fails here too. */
+class CapturingLogger implements SurfaceLogger {
+  readonly lines: LogLine[] = [];
+  debug(obj: object, msg?: string): void {
+    this.lines.push({ level: 'debug', obj, msg });
+  }
+  info(obj: object, msg?: string): void {
+    this.lines.push({ level: 'info', obj, msg });
+  }
+  warn(obj: object, msg?: string): void {
+    this.lines.push({ level: 'warn', obj, msg });
+  }
+  error(obj: object, msg?: string): void {
+    this.lines.push({ level: 'error', obj, msg });
+  }
+}
+
 export function captureLogger(): { logger: SurfaceLogger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at = (level: LogLine['level']) => (obj: object, msg?: string) => {
-    lines.push({ level, obj, msg });
-  };
-  return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
+  const logger = new CapturingLogger();
+  return { logger, lines: logger.lines };
 }
 
 export interface Harness {

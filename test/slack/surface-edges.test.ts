@@ -1,9 +1,11 @@
 // The surface's edges: routes on the same port, a huge reply Slack accepts, a form that can
 // no longer open, and start-up when auth.test fails.
 
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackSurface } from '../../adapters/slack';
-import { shownText, startFakeSlack } from '../../sim/slack';
+import { postToBot, shownText, signSlackRequest, slashCommandBody, startFakeSlack } from '../../sim/slack';
 import { captureLogger, startHarness, type Harness } from './harness';
 import { TestCore } from './test-core';
 
@@ -68,5 +70,31 @@ describe('start-up', () => {
     expect(surface.port).toBeGreaterThan(0);
     expect(lines.some((l) => l.level === 'warn' && /auth.test failed/.test(l.msg ?? ''))).toBe(true);
     await surface.stop();
+  });
+});
+
+describe('with a pino logger', () => {
+  it('logs Bolt warnings (a forged request) as JSON lines, never the secrets', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const p = await startHarness({ surface: { logger: pino({ level: 'debug' }, sink) } });
+    try {
+      const body = slashCommandBody({ text: 'help', userId: 'U0FORGED', responseUrl: p.fake.responseUrl(), triggerId: p.fake.issueTriggerId() });
+      expect((await postToBot(p.url, body, signSlackRequest('wrong', body))).status).toBe(401);
+      const { responseUrl } = await p.slash('help');
+      await p.fake.waitFor(() => p.fake.responsesAt(responseUrl).length > 0, 'help reply');
+      const all = lines.join('');
+      expect(all).toMatch(/"component":"slack-bolt"/);
+      expect(all).toMatch(/"msg":"slash command"/);
+      expect(all).not.toContain(p.fake.botToken);
+      expect(all).not.toContain(p.secret);
+    } finally {
+      await p.stop();
+    }
   });
 });
