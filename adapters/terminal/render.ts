@@ -135,14 +135,33 @@ export function renderReply(reply: Reply, choices: ChoiceNumbering, options: Ren
   return `${lines.join('\n')}\n`;
 }
 
-/** One line for a progress message edited in place: marker, title, the first line of text. */
+/**
+ * One line for a progress message edited in place: marker, title and the text's lines joined.
+ * When it does not fit, the title stays (which work this is) and the end of the text stays
+ * (where the numbers that change usually are); the middle gives way.
+ */
 export function renderProgressLine(reply: Reply, width: number, options: RenderOptions = { color: false }): string {
   const paint = painter(options.color);
-  const first = sanitize(reply.text).split('\n')[0]?.replace(/\*([^*\n]+)\*/g, '$1') ?? '';
-  const title = reply.title ? sanitize(reply.title) : '';
-  const plain = [title, first].filter((s) => s.trim() !== '').join(' — ');
+  const body = sanitize(reply.text)
+    .replace(/\*([^*\n]+)\*/g, '$1')
+    .split('\n')
+    .map((line) => line.trim().replace(/^- /, ''))
+    .filter((line) => line !== '')
+    .join(' · ');
   const max = Math.max(10, width - 2);
-  const chars = Array.from(plain);
-  const cut = chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : plain;
-  return `${paint.tone(reply.tone, MARKERS[reply.tone])} ${cut}`;
+  const title = Array.from(reply.title ? sanitize(reply.title) : '');
+  const text = Array.from(body);
+  let line: string;
+  if (title.length === 0 || text.length === 0) {
+    const only = title.length > 0 ? title : text;
+    line = only.length > max ? `${only.slice(0, max - 1).join('')}…` : only.join('');
+  } else if (title.length + 3 + text.length <= max) {
+    line = `${title.join('')} — ${body}`;
+  } else {
+    const titleRoom = Math.min(title.length, Math.max(8, Math.floor(max / 2)));
+    const shownTitle = titleRoom < title.length ? `${title.slice(0, titleRoom - 1).join('')}…` : title.join('');
+    const room = Math.max(1, max - Array.from(shownTitle).length - 4);
+    line = `${shownTitle} — …${text.slice(-room).join('')}`;
+  }
+  return `${paint.tone(reply.tone, MARKERS[reply.tone])} ${line}`;
 }

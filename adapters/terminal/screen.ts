@@ -26,10 +26,18 @@ export class Screen {
     this.prompt = prompt;
   }
 
-  /** Columns of the terminal, for lines that must not wrap. */
+  /** The input is gone: nothing more is typed, so no prompt is drawn again. */
+  stopPrompting(): void {
+    if (this.interactive && this.promptShown) this.write(CLEAR_LINE);
+    this.prompt = null;
+    this.promptShown = false;
+  }
+
+  /** Columns of the terminal, for progress lines that must not wrap (a pipe has room for more). */
   get width(): number {
     const columns = (this.output as { columns?: unknown }).columns;
-    return typeof columns === 'number' && columns > 20 ? columns : 100;
+    if (!this.interactive) return 240;
+    return typeof columns === 'number' && columns > 20 ? columns : 80;
   }
 
   private write(text: string): void {

@@ -235,6 +235,7 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   opts.input.on('error', () => rl.close());
   rl.on('close', () => {
     ended = true;
+    screen.stopPrompting();
     chain = chain
       .then(() => opts.beforeExit?.())
       .catch(() => undefined)

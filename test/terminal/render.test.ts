@@ -138,9 +138,14 @@ describe('renderReply', () => {
 describe('renderProgressLine', () => {
   it('is one line: marker, title and the first line of text, cut to the width', () => {
     const reply: Reply = { visibility: 'channel', tone: 'info', title: 'Backup of prod-1', text: 'Uploading *3/10*\nmore detail' };
-    expect(renderProgressLine(reply, 80)).toBe('ℹ Backup of prod-1 — Uploading 3/10');
-    const cut = renderProgressLine({ ...reply, text: 'x'.repeat(200) }, 40);
-    expect(Array.from(cut).length).toBeLessThanOrEqual(40);
-    expect(cut.endsWith('…')).toBe(true);
+    expect(renderProgressLine(reply, 80)).toBe('ℹ Backup of prod-1 — Uploading 3/10 · more detail');
+    expect(renderProgressLine({ ...reply, title: undefined, text: 'Running\n- sales: 2/4\n- web: done' }, 80)).toBe('ℹ Running · sales: 2/4 · web: done');
+    const cut = renderProgressLine({ ...reply, text: `${'x'.repeat(200)} Databases done: 2/3.` }, 50);
+    expect(Array.from(cut).length).toBeLessThanOrEqual(50);
+    expect(cut.startsWith('ℹ Backup of prod-1 — …x')).toBe(true);
+    expect(cut.endsWith('Databases done: 2/3.')).toBe(true);
+    const untitled = renderProgressLine({ ...reply, title: undefined, text: 'y'.repeat(200) }, 40);
+    expect(Array.from(untitled).length).toBeLessThanOrEqual(40);
+    expect(untitled.endsWith('y…')).toBe(true);
   });
 });
