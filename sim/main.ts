@@ -26,23 +26,14 @@ async function main(): Promise<void> {
     process.stderr.write(`${args}\n${USAGE}\n`);
     process.exit(2);
   }
-  let sandbox;
-  try {
-    sandbox = await startSandboxSimulators(args);
-  } catch (err) {
-    process.stderr.write(`cannot start the simulators: ${(err as Error).message}\n`);
-    process.exit(1);
-  }
-  const d = sandbox.description;
-  process.stdout.write(`${JSON.stringify(d)}\n`);
-  console.log(`StarRocks simulator (MySQL protocol) user ${d.mysql.user}, password ${d.mysql.password}:`);
-  for (const [id, i] of Object.entries(d.instances)) console.log(`  ${id.padEnd(10)} ${i.region.padEnd(12)} mysql -h ${d.mysql.host} -P ${i.mysqlPort} -u ${d.mysql.user} -p`);
-  console.log(`OSS simulator ${d.oss.endpoint}  AccessKeyId ${d.oss.accessKeyId}  AccessKeySecret ${d.oss.accessKeySecret}`);
-  for (const [region, bucket] of Object.entries(d.oss.buckets)) console.log(`  ${region.padEnd(12)} bucket ${bucket}`);
-  console.log('Ctrl-C to stop.');
+  // Signal handlers first, so a stop that arrives right after the first line is never lost.
+  let sandbox: Awaited<ReturnType<typeof startSandboxSimulators>> | null = null;
   let stopping = false;
   const stop = (): void => {
-    if (stopping) return;
+    if (stopping || !sandbox) {
+      stopping = true;
+      return;
+    }
     stopping = true;
     sandbox.close().then(
       () => process.exit(0),
@@ -51,6 +42,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  try {
+    sandbox = await startSandboxSimulators(args);
+  } catch (err) {
+    process.stderr.write(`cannot start the simulators: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  if (stopping) {
+    stopping = false;
+    return stop();
+  }
+  const d = sandbox.description;
+  process.stdout.write(`${JSON.stringify(d)}\n`);
+  console.log(`StarRocks simulator (MySQL protocol) user ${d.mysql.user}, password ${d.mysql.password}:`);
+  for (const [id, i] of Object.entries(d.instances)) console.log(`  ${id.padEnd(10)} ${i.region.padEnd(12)} mysql -h ${d.mysql.host} -P ${i.mysqlPort} -u ${d.mysql.user} -p`);
+  console.log(`OSS simulator ${d.oss.endpoint}  AccessKeyId ${d.oss.accessKeyId}  AccessKeySecret ${d.oss.accessKeySecret}`);
+  for (const [region, bucket] of Object.entries(d.oss.buckets)) console.log(`  ${region.padEnd(12)} bucket ${bucket}`);
+  console.log('Ctrl-C to stop.');
 }
 
 void main();
