@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { isBackupSetId, isRestoreId } from '../src/domain/ids';
-import { quoteInput } from './quote';
+import { quoteInput } from '../src/domain/text';
 
 const INSTANCE_ID = /^[a-z][a-z0-9-]{0,62}$/;
 

@@ -11,12 +11,12 @@ import type { Services } from '../src/services/services';
 import { closest } from '../src/services/suggest';
 import type { AnyCommand, CommandContext } from './command';
 import { readSettingsValues } from './forms';
-import { quoteInput } from './quote';
+import { quoteInput } from '../src/domain/text';
 import { allCommands } from './registry';
 import { errorReply } from './reply';
 import type { FormResult, Reply } from './reply';
 import type { TokenSigner } from './signing';
-import { savedReply } from './subcommands/settings';
+import { decodeSeen, savedReply } from './subcommands/settings';
 import { tokenize } from './tokenizer';
 import type { ActionInvocation, CommandCore, CommandInvocation, FormSubmission } from './types';
 
@@ -117,7 +117,8 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
         if (Object.keys(errors).length > 0) return { ok: false, errors };
         const instance = services.instances.get(instanceId);
         try {
-          const saved = await services.settings.save(submission.actor, instanceId, patch, seenVersion);
+          const seen = typeof token.d.seen === 'string' ? decodeSeen(token.d.seen) : undefined;
+          const saved = await services.settings.save(submission.actor, instanceId, patch, seenVersion, seen);
           return { ok: true, reply: savedReply(instanceId, saved, instance.timezone) };
         } catch (err) {
           if (err instanceof StaleUpdateError) return { ok: false, errors: { enabled: err.message } };

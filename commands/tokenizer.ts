@@ -59,7 +59,7 @@ export function tokenize(raw: string): Tokens {
     throw new UserError(`the command is too long (${raw.length} characters; at most ${MAX_COMMAND_LENGTH})`);
   }
   // Strip control characters that chat clients or terminals may carry along.
-  const text = raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
+  const text = raw.replace(/\p{Cc}/gu, (c) => (c === '\n' || c === '\t' ? c : ' '));
   const tokens: Tokens = { words: [], options: {}, flags: [] };
   for (const word of splitWords(text)) {
     if (/^--?[A-Za-z][\w-]*$/.test(word)) {

@@ -125,16 +125,25 @@ async function main(): Promise<void> {
 
   if (useTerminal) {
     const user = flags.user;
-    const terminal = startTerminal({ core: bot.core, input: process.stdin, output: process.stdout, user, interactive: Boolean(process.stdin.isTTY) });
+    const greeting = config.sandbox
+      ? `StarRocks backup bot, sandbox mode (simulated StarRocks and OSS; data in ${dataDir}). You are ${user}; /as NAME switches user. Type /backup help.`
+      : `StarRocks backup bot (${config.source}). You are ${user}; /as NAME switches user. Type /backup help.`;
+    const terminal = startTerminal({
+      core: bot.core,
+      input: process.stdin,
+      output: process.stdout,
+      user,
+      interactive: Boolean(process.stdin.isTTY),
+      greeting,
+      // Piped input: let running work and queued announcements finish before leaving.
+      beforeExit: async () => {
+        await bot.engine.whenIdle();
+        await bot.outbox.drain();
+      },
+    });
     bot.notifiers.set('terminal', terminal.notifier);
     bot.outbox.kick();
-    if (config.sandbox) {
-      process.stdout.write(`StarRocks backup bot, sandbox mode (simulated StarRocks and OSS; data in ${dataDir}). You are ${user}; /as NAME switches user. Type /backup help.\n`);
-    }
     await terminal.done;
-    // Piped input: let running work and queued announcements finish before leaving.
-    await bot.engine.whenIdle();
-    await bot.outbox.drain();
     await shutdown(0);
   }
 }

@@ -3,7 +3,7 @@ import { checkKnown, defineCommand, parseArgs } from '../command';
 import { NotFoundError, UserError } from '../../src/domain/errors';
 import { isBackupSetId, isRestoreId } from '../../src/domain/ids';
 import { cancelRestore } from '../../src/domain/restore';
-import { quoteInput } from '../quote';
+import { quoteInput } from '../../src/domain/text';
 import { reply } from '../reply';
 
 const usage = '/backup cancel <bk-...|rs-...>';

@@ -3,7 +3,7 @@ import { checkKnown, defineCommand, parseArgs } from '../command';
 import type { AnyCommand } from '../command';
 import { UserError } from '../../src/domain/errors';
 import { closest } from '../../src/services/suggest';
-import { quoteInput } from '../quote';
+import { quoteInput } from '../../src/domain/text';
 import { reply } from '../reply';
 
 /** `help` needs the list of every command; the registry hands it over. */

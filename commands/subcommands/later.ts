@@ -6,7 +6,7 @@ import { checkKnown, defineCommand, parseArgs } from '../command';
 import type { AnyCommand, CommandContext } from '../command';
 import { backupSetArg, instanceArg, restoreArg } from '../args';
 import { UserError } from '../../src/domain/errors';
-import { quoteInput } from '../quote';
+import { quoteInput } from '../../src/domain/text';
 import { reply } from '../reply';
 import type { Reply } from '../reply';
 

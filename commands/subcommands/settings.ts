@@ -5,8 +5,9 @@ import { instanceArg } from '../args';
 import { UserError } from '../../src/domain/errors';
 import { parseRetention, parseTime, parseWeekdays, describeSchedule } from '../../src/domain/settings';
 import type { SettingsPatch, SettingsSaved } from '../../src/services/settings';
-import type { StoredSettings } from '../../src/domain/types';
-import { quoteInput } from '../quote';
+import { WEEKDAYS } from '../../src/domain/types';
+import type { BackupSettings, StoredSettings, Weekday } from '../../src/domain/types';
+import { quoteInput } from '../../src/domain/text';
 import { reply } from '../reply';
 import type { Form, Reply } from '../reply';
 
@@ -34,6 +35,17 @@ function toPatch(words: string[], options: Record<string, string>): SettingsPatc
   return patch;
 }
 
+export function encodeSeen(s: BackupSettings): string {
+  return [s.enabled ? 'on' : 'off', s.weekdays.join(','), s.time, String(s.retentionDays)].join('|');
+}
+
+export function decodeSeen(text: string): BackupSettings | undefined {
+  const [enabled, days, time, retention] = text.split('|');
+  if (enabled === undefined || days === undefined || time === undefined || retention === undefined) return undefined;
+  const weekdays = days ? days.split(',').filter((d): d is Weekday => (WEEKDAYS as readonly string[]).includes(d)) : [];
+  return { enabled: enabled === 'on', weekdays, time, retentionDays: Number(retention) };
+}
+
 export function settingsForm(ctx: CommandContext, current: StoredSettings, instanceId: string): Form {
   const instance = ctx.services.instances.get(instanceId);
   const peak = instance.peakHours.map((p) => `${p.from}-${p.to}`).join(', ');
@@ -41,7 +53,13 @@ export function settingsForm(ctx: CommandContext, current: StoredSettings, insta
     id: 'settings',
     title: 'Backup settings',
     submitLabel: 'Save',
-    context: ctx.signer.form('settings', { instance: instanceId, version: current.version }, FORM_TTL_SECONDS, ctx.now),
+    // What the person saw, so a stale save can say who changed what since.
+    context: ctx.signer.form(
+      'settings',
+      { instance: instanceId, version: current.version, seen: encodeSeen(current) },
+      FORM_TTL_SECONDS,
+      ctx.now,
+    ),
     fields: [
       { kind: 'readonly', name: 'instance', label: 'Instance', value: `${instance.id} (${instance.displayName})` },
       { kind: 'toggle', name: 'enabled', label: 'Enable backup', initial: current.enabled },

@@ -20,9 +20,11 @@ function highest(roles: (Role | null | undefined)[]): Role | null {
 }
 
 /**
- * The role a person has on an instance: the highest of their role for that instance, their `*`
- * role, and the default role (which everyone has, listed or not). With `instanceId` null, the
- * highest role the person has anywhere (for commands not about one instance, like `help`).
+ * The role a person has on an instance: the higher of their role for that instance and their
+ * `*` role. The default role is for people the configuration does not list; a listed person has
+ * exactly the roles given to them (so an admin can make someone a viewer in a fleet where
+ * everyone else is an operator). With `instanceId` null, the highest role the person has
+ * anywhere (for commands not about one instance, like `help`).
  */
 export function roleFor(person: PersonConfig | null, instanceId: string | null, defaultRole: Role | null): Role | null {
   if (person === null) return defaultRole;
@@ -30,7 +32,7 @@ export function roleFor(person: PersonConfig | null, instanceId: string | null, 
     instanceId === null
       ? Object.values(person.roles)
       : [Object.hasOwn(person.roles, instanceId) ? person.roles[instanceId] : undefined, person.roles['*']];
-  return highest([...applicable, defaultRole]);
+  return highest(applicable);
 }
 
 /** viewer < operator < admin. */

@@ -31,7 +31,7 @@ export class OutboxDeliverer {
       this.again = true;
       return;
     }
-    this.busy = this.drain()
+    this.busy = this.deliverDue()
       .then(() => undefined)
       .catch((err: unknown) => this.deps.log.error({ err: err instanceof Error ? err.message : String(err) }, 'outbox delivery failed'))
       .finally(() => {
@@ -48,7 +48,13 @@ export class OutboxDeliverer {
     while (this.busy) await this.busy;
   }
 
-  async drain(): Promise<number> {
+  /** Delivers everything due now and waits for it (serialized with the timer's deliveries). */
+  async drain(): Promise<void> {
+    this.kick();
+    await this.idle();
+  }
+
+  private async deliverDue(): Promise<number> {
     let delivered = 0;
     for (;;) {
       const due = await this.deps.store.dueOutbox(this.deps.clock.now(), 50);

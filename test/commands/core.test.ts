@@ -110,7 +110,7 @@ describe('the command core', () => {
     expect(first.ok).toBe(true);
     const second = await h.bot.core.submit({ actor: actorA, formId: 'settings', context: formA.context, values: { enabled: true, weekdays: ['sun'], time: '01:00', retentionDays: '7' } });
     expect(second.ok).toBe(false);
-    if (!second.ok) expect(Object.values(second.errors).join(' ')).toMatch(/admin1 changed the settings of prod-1.*time 00:00 → 03:00/);
+    if (!second.ok) expect(Object.values(second.errors).join(' ')).toMatch(/Admin One changed the settings of prod-1.*time 00:00 → 03:00/);
     expect((await h.store.getSettings('prod-1'))?.time).toBe('03:00');
   });
 

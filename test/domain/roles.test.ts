@@ -37,10 +37,10 @@ describe('roleFor', () => {
     expect(roleFor(carol, 'lake-1', null)).toBe('viewer');
   });
 
-  it('gives unlisted users the default role, and nobody less than it', () => {
+  it('gives unlisted users the default role; listed people have exactly their own roles', () => {
     expect(roleFor(null, 'prod-1', 'operator')).toBe('operator');
     expect(roleFor(null, 'prod-1', null)).toBeNull();
-    expect(roleFor(carol, 'lake-1', 'operator')).toBe('operator');
+    expect(roleFor(carol, 'lake-1', 'operator')).toBe('viewer');
     expect(roleFor(bob, 'lake-1', 'operator')).toBe('admin');
   });
 

@@ -4,14 +4,14 @@
 import type { Reply } from '../../../commands/reply';
 import type { InstanceConfig } from '../../config/types';
 import { formatBytes, formatDuration, formatLocal } from '../../domain/format';
-import { joinAnd } from '../../domain/text';
+import { joinAnd, plural } from '../../domain/text';
 import type { BackupSet, DatabaseBackup } from '../../domain/types';
 
 const STANDING_NOTE =
   'Not in any backup: users, roles and privileges, resource groups, and colocate-join relations between tables.';
 
 function dbLine(db: DatabaseBackup): string {
-  if (db.state === 'FINISHED') return `- ${db.database}: finished (${db.tables.length} tables${db.sizeBytes !== null ? `, ${formatBytes(db.sizeBytes)}` : ''})`;
+  if (db.state === 'FINISHED') return `- ${db.database}: finished (${plural(db.tables.length, 'table')}${db.sizeBytes !== null ? `, ${formatBytes(db.sizeBytes)}` : ''})`;
   if (db.state === 'FAILED') return `- ${db.database}: FAILED: ${db.error ?? 'unknown error'}`;
   if (db.state === 'PENDING') return `- ${db.database}: waiting`;
   const progress = db.progress && db.progress.total > 0 ? ` ${db.progress.done}/${db.progress.total}` : '';
@@ -66,7 +66,7 @@ export function completionReply(set: BackupSet, instance: InstanceConfig | null)
     };
   }
   const tables = ok.reduce((n, d) => n + d.tables.length, 0);
-  const snapshotLines = ok.map((d) => `- ${d.database}: ${d.tables.length} tables, ${d.sizeBytes !== null ? formatBytes(d.sizeBytes) : 'size unknown'}, snapshot at ${d.snapshotAt ? formatLocal(new Date(d.snapshotAt), zone) : 'unknown'}`);
+  const snapshotLines = ok.map((d) => `- ${d.database}: ${plural(d.tables.length, 'table')}, ${d.sizeBytes !== null ? formatBytes(d.sizeBytes) : 'size unknown'}, snapshot at ${d.snapshotAt ? formatLocal(new Date(d.snapshotAt), zone) : 'unknown'}`);
   const earliest = earliestSnapshot(set);
   const partial = set.state === 'PARTIAL';
   const notes = [
