@@ -326,10 +326,15 @@ export interface Store {
   /** Newest first. */
   listAudit(filter?: { instanceId?: string; limit?: number }): Promise<AuditEvent[]>;
 
-  /** Queues a notification; an item with the key of an undelivered one replaces its reply. */
+  /**
+   * Queues a notification. An item with the key and channel of an undelivered one replaces its
+   * reply and takes over its place under the new id (so a delivery of the old id under way
+   * cannot mark the newer reply delivered).
+   */
   enqueue(item: OutboxItem): Promise<void>;
   /** Undelivered items due at `now`, oldest first. */
   dueOutbox(now: Date, limit: number): Promise<OutboxItem[]>;
+  /** An id no longer queued (replaced by a newer reply of its key) is ignored. */
   markDelivered(id: string, at: Date): Promise<void>;
   markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void>;
   /** Where a keyed message was delivered, so the next one with that key edits it. */

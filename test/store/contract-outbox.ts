@@ -50,7 +50,16 @@ export function defineOutboxContract(use: () => { store: Store }): void {
       await store.enqueue(anOutboxItem({ id: 'p3', key: 'progress:bk-1', reply: aReply('90%'), createdAt: '2026-11-24T00:06:00.000Z' }));
       const due = await store.dueOutbox(now, 10);
       expect(due).toHaveLength(1);
-      expect(due[0]?.reply.text).toBe('90%');
+      expect(due[0]).toMatchObject({ id: 'p3', reply: { text: '90%' } });
+    });
+
+    it('never marks a newer reply delivered when the older one of its key was being delivered', async () => {
+      const { store } = use();
+      await store.enqueue(anOutboxItem({ id: 'p1', key: 'progress:bk-1', reply: aReply('10%') }));
+      const [inFlight] = await store.dueOutbox(now, 10);
+      await store.enqueue(anOutboxItem({ id: 'p2', key: 'progress:bk-1', reply: aReply('50%') }));
+      await store.markDelivered(inFlight?.id ?? '', now);
+      expect((await store.dueOutbox(now, 10)).map((o) => [o.id, o.reply.text])).toEqual([['p2', '50%']]);
     });
 
     it('adds a new item once the keyed one was delivered', async () => {

@@ -73,7 +73,9 @@ export function enqueueIn(doc: StoreDocument, item: OutboxItem): StoreDocument {
       ? undefined
       : doc.outbox.find((o) => o.key === item.key && o.deliveredAt === null && sameChannel(o, item));
   if (pending) {
-    return { ...doc, outbox: doc.outbox.map((o) => (o === pending ? { ...o, reply: item.reply } : o)) };
+    // The newer reply takes the new id: a delivery of the old one that is under way when this
+    // arrives then marks only the old id, and the newer reply is still delivered afterwards.
+    return { ...doc, outbox: doc.outbox.map((o) => (o === pending ? { ...o, id: item.id, reply: item.reply } : o)) };
   }
   if (doc.outbox.some((o) => o.id === item.id)) throw new ConflictError(`outbox item ${item.id} already exists`);
   return { ...doc, outbox: [...doc.outbox, item] };

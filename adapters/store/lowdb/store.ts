@@ -218,14 +218,15 @@ class LowdbStore implements Store {
 
   async markDelivered(id: string, at: Date): Promise<void> {
     await this.write((doc) => {
-      if (!doc.outbox.some((o) => o.id === id)) throw new NotFoundError(`no outbox item ${id}`);
+      // Unknown: replaced by a newer reply of its key while it was being delivered.
+      if (!doc.outbox.some((o) => o.id === id)) return { doc, result: undefined };
       return { doc: markDeliveredIn(doc, id, at), result: undefined };
     });
   }
 
   async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
     await this.write((doc) => {
-      if (!doc.outbox.some((o) => o.id === id)) throw new NotFoundError(`no outbox item ${id}`);
+      if (!doc.outbox.some((o) => o.id === id)) return { doc, result: undefined };
       const outbox = doc.outbox.map((o) =>
         o.id === id ? { ...o, attempts: o.attempts + 1, lastError: error, nextAttemptAt: nextAttemptAt.toISOString() } : o,
       );
