@@ -6,6 +6,7 @@ import http, { type IncomingMessage, type Server, type ServerResponse } from 'no
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, type AuthorizeResult } from '@slack/bolt';
 import type { CommandCore } from '../../commands/types';
+import { OutsideError } from '../../src/domain/errors';
 import type { Notifier } from '../../src/ports';
 import { ReplyDelivery } from './deliver';
 import { registerHandlers } from './handlers';
@@ -96,7 +97,8 @@ export async function startSlackSurface(opts: SlackSurfaceOptions): Promise<Slac
       await app.start();
     } catch (err) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      throw toOutsideError(err, 'apps.connections.open');
+      const e = toOutsideError(err, 'apps.connections.open');
+      throw new OutsideError('slack', e.kind, `Socket Mode could not connect with SLACK_APP_TOKEN (${e.message})`, err);
     }
   } else {
     const started: unknown = await app.start(opts.port);

@@ -6,7 +6,9 @@ export type { FakeCall, FakeEphemeral, FakeMessage, FakeResponse, FakeSlack, Fak
 export {
   signSlackRequest,
   slashCommandBody,
+  slashCommandPayload,
   blockActionsBody,
+  blockActionsPayload,
   viewSubmissionBody,
   fillViewState,
   postToBot,
@@ -15,5 +17,6 @@ export {
   TEST_APP_ID,
 } from './requests';
 export type { BoltAnswer, ButtonClickInput, SlashCommandInput, ViewSubmissionInput } from './requests';
+export type { SocketModeSide } from './socket-mode';
 export { blockProblem, viewProblem, walkBlocks, isObject, plainText } from './limits';
 export type { FoundButton, Json, JsonObject } from './limits';

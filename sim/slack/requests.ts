@@ -30,8 +30,14 @@ export interface SlashCommandInput {
   triggerId: string;
 }
 
+/** The form body Slack POSTs for a slash command (HTTP mode). */
 export function slashCommandBody(c: SlashCommandInput): string {
-  return new URLSearchParams({
+  return new URLSearchParams(slashCommandPayload(c)).toString();
+}
+
+/** A slash command's fields (the form fields in HTTP mode, the envelope payload in Socket Mode). */
+export function slashCommandPayload(c: SlashCommandInput): Record<string, string> {
+  return {
     token: 'legacy-verification-token',
     team_id: TEST_TEAM.id,
     team_domain: TEST_TEAM.domain,
@@ -45,7 +51,7 @@ export function slashCommandBody(c: SlashCommandInput): string {
     is_enterprise_install: 'false',
     response_url: c.responseUrl,
     trigger_id: c.triggerId,
-  }).toString();
+  };
 }
 
 export interface ButtonClickInput {
@@ -62,10 +68,16 @@ export interface ButtonClickInput {
   actionTs?: string;
 }
 
+/** The form body Slack POSTs for a button click (HTTP mode). */
 export function blockActionsBody(c: ButtonClickInput): string {
+  return new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(c)) }).toString();
+}
+
+/** A button click's payload (JSON in the `payload` form field, or a Socket Mode envelope). */
+export function blockActionsPayload(c: ButtonClickInput): JsonObject {
   const channelId = c.channelId ?? 'C0OPS';
   const messageTs = c.messageTs ?? '1700000000.000100';
-  const payload = {
+  return {
     type: 'block_actions',
     team: TEST_TEAM,
     user: { id: c.userId, username: c.userName ?? c.userId.toLowerCase(), name: c.userName ?? c.userId.toLowerCase(), team_id: TEST_TEAM.id },
@@ -89,7 +101,6 @@ export function blockActionsBody(c: ButtonClickInput): string {
     ],
     is_enterprise_install: false,
   };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
 export interface ViewSubmissionInput {

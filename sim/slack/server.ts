@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blockProblem, isObject, plainText, viewProblem, type Json, type JsonObject } from './limits';
+import { attachSocketMode, type SocketModeSide } from './socket-mode';
 
 export interface FakeCall {
   seq: number;
@@ -51,6 +52,8 @@ export type Fault = { status: 429; retryAfter?: number } | { status: number } | 
 
 export interface FakeSlackOptions {
   botToken?: string;
+  /** The app-level token (`xapp-`) apps.connections.open accepts (Socket Mode). */
+  appToken?: string;
   /** How long an issued trigger_id can open a modal; Slack's is about 3 s. */
   triggerTtlMs?: number;
 }
@@ -73,6 +76,8 @@ export interface FakeSlack {
   callsTo(method: string): FakeCall[];
   /** The next `times` calls of `method` fail this way. */
   failNext(method: string, fault: Fault, times?: number): void;
+  /** Socket Mode: the connections the bot opened, envelopes to send it. */
+  socketMode: SocketModeSide;
   /** Polls `probe` until it gives a value, or fails after `timeoutMs` (default 5000). */
   waitFor<T>(probe: () => T | null | undefined | false, what?: string, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -226,6 +231,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
           out = err(status === 429 ? 'ratelimited' : 'internal_error');
           if ('retryAfter' in fault && fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
         } else if (token === '') out = err('not_authed');
+        else if (method === 'apps.connections.open') out = token === opts.appToken ? socketMode.open() : err('invalid_auth');
         else if (token !== botToken) out = err('invalid_auth');
         else out = answer(method, args);
         calls.push({ seq: ++seq, method, args, status, answer: out, at: Date.now() });
@@ -244,6 +250,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
+  const socketMode = attachSocketMode(server, `ws://127.0.0.1:${port}`);
 
   return {
     apiUrl: `${baseUrl}/api/`,
@@ -254,6 +261,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     ephemerals,
     views,
     responses,
+    socketMode,
     issueTriggerId: () => {
       const t = `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`;
       triggers.set(t, { issuedAt: Date.now(), used: false });
@@ -278,6 +286,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     close: () =>
       new Promise<void>((resolve) => {
+        socketMode.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,0 +1,90 @@
+// Socket Mode: with an app token the surface opens a WebSocket through apps.connections.open
+// (no public URL), acks envelopes, runs each command once, and still serves its routes on a
+// plain HTTP port.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSlackSurface, type SlackSurface } from '../../adapters/slack';
+import { blockActionsPayload, shownText, slashCommandPayload, startFakeSlack, walkBlocks, type FakeSlack } from '../../sim/slack';
+import { captureLogger } from './harness';
+import { TestCore } from './test-core';
+
+let fake: FakeSlack;
+let surface: SlackSurface;
+const core = new TestCore();
+const logs = captureLogger();
+
+beforeAll(async () => {
+  fake = await startFakeSlack({ botToken: 'xoxb-sock', appToken: 'xapp-1-sock' });
+  surface = await startSlackSurface({
+    core,
+    botToken: 'xoxb-sock',
+    signingSecret: '',
+    appToken: 'xapp-1-sock',
+    apiUrl: fake.apiUrl,
+    port: 0,
+    logger: logs.logger,
+    retryConfig: { retries: 0 },
+    routes: [{ method: 'GET', path: '/healthz', handler: (_req, res) => void res.writeHead(200).end('ok') }],
+  });
+  await fake.waitFor(() => fake.socketMode.connections > 0, 'the Socket Mode connection');
+});
+afterAll(async () => {
+  await surface.stop();
+  await fake.close();
+});
+
+const slash = (text: string, triggerId = fake.issueTriggerId()) => {
+  const responseUrl = fake.responseUrl();
+  return { responseUrl, triggerId, payload: slashCommandPayload({ text, userId: 'U0OPER1', responseUrl, triggerId }) };
+};
+
+describe('Socket Mode', () => {
+  it('connects with the app token through apps.connections.open', () => {
+    expect(fake.callsTo('apps.connections.open').at(-1)?.answer.ok).toBe(true);
+  });
+
+  it('acks a slash command envelope and answers through response_url', async () => {
+    const c = slash('help');
+    const ack = await fake.socketMode.sendEnvelope('slash_commands', c.payload);
+    expect(ack).toEqual({});
+    const [reply] = await fake.waitFor(() => (fake.responsesAt(c.responseUrl).length > 0 ? fake.responsesAt(c.responseUrl) : null), 'help reply');
+    expect(shownText(reply ?? {})).toMatch(/settings/);
+  });
+
+  it('runs a re-sent envelope (retry_attempt 1, same trigger_id) once', async () => {
+    const runs = core.runs.length;
+    const c = slash('help');
+    await fake.socketMode.sendEnvelope('slash_commands', c.payload);
+    await fake.socketMode.sendEnvelope('slash_commands', c.payload, { retryAttempt: 1 });
+    await fake.waitFor(() => fake.responsesAt(c.responseUrl).length > 0, 'the reply');
+    const sentinel = slash('help');
+    await fake.socketMode.sendEnvelope('slash_commands', sentinel.payload);
+    await fake.waitFor(() => fake.responsesAt(sentinel.responseUrl).length > 0, 'the sentinel reply');
+    expect(core.runs.length).toBe(runs + 2);
+    expect(fake.responsesAt(c.responseUrl)).toHaveLength(1);
+  });
+
+  it('routes a click to the core as the user in the payload', async () => {
+    const c = slash('list prod-1');
+    await fake.socketMode.sendEnvelope('slash_commands', c.payload);
+    const [list] = await fake.waitFor(() => (fake.responsesAt(c.responseUrl).length > 0 ? fake.responsesAt(c.responseUrl) : null), 'list');
+    const del = walkBlocks(list?.blocks).buttons.find((b) => b.text === 'Delete');
+    const responseUrl = fake.responseUrl();
+    await fake.socketMode.sendEnvelope('interactive', blockActionsPayload({ userId: 'U0ADMIN1', button: { actionId: del?.actionId ?? '', value: del?.value }, responseUrl, triggerId: fake.issueTriggerId() }));
+    await fake.waitFor(() => core.acts.at(-1)?.actor.userId === 'U0ADMIN1', 'the click');
+    expect(core.acts.at(-1)?.value).toBe('delete:bk-1');
+  });
+
+  it('serves the routes on its own HTTP port', async () => {
+    const res = await fetch(`http://127.0.0.1:${surface.port}/healthz`);
+    expect(res.status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${surface.port}/slack/events`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('fails clearly when Slack refuses the app token', async () => {
+    const { logger } = captureLogger();
+    await expect(
+      startSlackSurface({ core, botToken: 'xoxb-sock', signingSecret: '', appToken: 'xapp-wrong', apiUrl: fake.apiUrl, port: 0, logger, retryConfig: { retries: 0 } }),
+    ).rejects.toMatchObject({ system: 'slack', kind: 'auth', message: expect.stringContaining('SLACK_APP_TOKEN') });
+  });
+});
