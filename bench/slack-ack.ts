@@ -91,7 +91,9 @@ interface RemoteFake {
 
 async function startRemoteFake(botToken: string): Promise<RemoteFake> {
   const script = new URL('../sim/slack/fake-process.ts', import.meta.url).pathname;
-  const child: ChildProcess = fork(script, [botToken], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  // tsx by its resolved URL, so the child finds it whatever the working directory is.
+  const tsx = typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx') : 'tsx';
+  const child: ChildProcess = fork(script, [botToken], { execArgv: ['--import', tsx], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const first = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {

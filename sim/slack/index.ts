@@ -10,6 +10,7 @@ export {
   blockActionsBody,
   blockActionsPayload,
   viewSubmissionBody,
+  viewSubmissionPayload,
   fillViewState,
   postToBot,
   postSigned,

@@ -113,8 +113,14 @@ export interface ViewSubmissionInput {
   triggerId: string;
 }
 
+/** The form body Slack POSTs for a modal submission (HTTP mode). */
 export function viewSubmissionBody(c: ViewSubmissionInput): string {
-  const payload = {
+  return new URLSearchParams({ payload: JSON.stringify(viewSubmissionPayload(c)) }).toString();
+}
+
+/** A modal submission's payload (JSON in the `payload` form field, or a Socket Mode envelope). */
+export function viewSubmissionPayload(c: ViewSubmissionInput): JsonObject {
+  return {
     type: 'view_submission',
     team: TEST_TEAM,
     user: { id: c.userId, username: c.userName ?? c.userId.toLowerCase(), name: c.userName ?? c.userId.toLowerCase(), team_id: TEST_TEAM.id },
@@ -125,7 +131,6 @@ export function viewSubmissionBody(c: ViewSubmissionInput): string {
     response_urls: [],
     is_enterprise_install: false,
   };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
 /**

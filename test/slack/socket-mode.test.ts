@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackSurface, type SlackSurface } from '../../adapters/slack';
-import { blockActionsPayload, shownText, slashCommandPayload, startFakeSlack, walkBlocks, type FakeSlack } from '../../sim/slack';
+import { blockActionsPayload, fillViewState, shownText, slashCommandPayload, startFakeSlack, viewSubmissionPayload, walkBlocks, type FakeSlack } from '../../sim/slack';
 import { captureLogger } from './harness';
 import { TestCore } from './test-core';
 
@@ -73,6 +73,22 @@ describe('Socket Mode', () => {
     await fake.socketMode.sendEnvelope('interactive', blockActionsPayload({ userId: 'U0ADMIN1', button: { actionId: del?.actionId ?? '', value: del?.value }, responseUrl, triggerId: fake.issueTriggerId() }));
     await fake.waitFor(() => core.acts.at(-1)?.actor.userId === 'U0ADMIN1', 'the click');
     expect(core.acts.at(-1)?.value).toBe('delete:bk-1');
+  });
+
+  it('opens the settings modal and answers a bad submission with field errors in the ack', async () => {
+    const c = slash('settings prod-1');
+    await fake.socketMode.sendEnvelope('slash_commands', c.payload);
+    const opened = await fake.waitFor(() => fake.views.find((v) => v.triggerId === c.triggerId), 'views.open');
+    const submit = (retention: string) =>
+      fake.socketMode.sendEnvelope(
+        'interactive',
+        viewSubmissionPayload({ userId: 'U0OPER1', view: opened.view, values: fillViewState(opened.view, { retention: { value: retention } }), triggerId: fake.issueTriggerId() }),
+      );
+    expect(await submit('40')).toEqual({ response_action: 'errors', errors: { retention: expect.stringContaining('got 40') } });
+    const posts = fake.callsTo('chat.postMessage').length;
+    expect(await submit('10')).toEqual({});
+    const post = await fake.waitFor(() => fake.callsTo('chat.postMessage')[posts], 'the saved message');
+    expect(String(post.args.text)).toContain('retention 10 days');
   });
 
   it('serves the routes on its own HTTP port', async () => {
