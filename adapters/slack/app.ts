@@ -58,7 +58,9 @@ export async function startSlackSurface(opts: SlackSurfaceOptions): Promise<Slac
   const secrets = [opts.botToken, opts.signingSecret, ...(opts.appToken !== undefined ? [opts.appToken] : [])];
   const log = opts.logger;
   const client = createWebClient({ botToken: opts.botToken, apiUrl: opts.apiUrl, retryConfig: opts.retryConfig, logger: log, secrets });
-  const identity = await whoAmI(client, log);
+  // A short-lived client for the start-up check: a blackholed API must not hold the start.
+  const startupClient = createWebClient({ botToken: opts.botToken, apiUrl: opts.apiUrl, retryConfig: { retries: 1, minTimeout: 500, maxTimeout: 1000 }, logger: log, secrets, timeoutMs: 5000 });
+  const identity = await whoAmI(startupClient, log);
 
   const boltLog = boltLogger(log, 'slack-bolt', secrets, LogLevel.INFO);
   // Our own authorize: the bot token with the identity learnt once at start, so no request

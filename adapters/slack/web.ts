@@ -18,12 +18,13 @@ export function createWebClient(opts: {
   retryConfig?: RetryConfig;
   logger: SurfaceLogger;
   secrets: string[];
+  timeoutMs?: number;
 }): WebClient {
   return new webApi.WebClient(opts.botToken, {
     ...(opts.apiUrl !== undefined ? { slackApiUrl: opts.apiUrl } : {}),
     retryConfig: opts.retryConfig ?? DEFAULT_RETRY_CONFIG,
     rejectRateLimitedCalls: true,
-    timeout: 15_000,
+    timeout: opts.timeoutMs ?? 15_000,
     logger: boltLogger(opts.logger, 'slack-web-api', opts.secrets),
   });
 }
