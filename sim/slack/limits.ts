@@ -146,3 +146,18 @@ function elementProblem(el: unknown): string | null {
   }
   return null;
 }
+
+/** The text a user sees in a message or response (text fallback and block texts). */
+export function shownText(message: { text?: Json; blocks?: Json }): string {
+  const parts: string[] = [];
+  if (typeof message.text === 'string') parts.push(message.text);
+  const walk = (n: Json | undefined): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (isObject(n)) {
+      if ((n.type === 'plain_text' || n.type === 'mrkdwn') && typeof n.text === 'string') parts.push(plainText(n));
+      else for (const v of Object.values(n)) walk(v);
+    }
+  };
+  walk(message.blocks);
+  return parts.join('\n');
+}

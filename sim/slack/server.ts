@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { blockProblem, isObject, plainText, viewProblem, type Json, type JsonObject } from './limits';
+import { blockProblem, isObject, viewProblem, type Json, type JsonObject } from './limits';
 import { attachSocketMode, type SocketModeSide } from './socket-mode';
 
 export interface FakeCall {
@@ -291,19 +291,4 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         server.close(() => resolve());
       }),
   };
-}
-
-/** The text a user sees in a message or response (text fallback and block texts). */
-export function shownText(message: { text?: Json; blocks?: Json }): string {
-  const parts: string[] = [];
-  if (typeof message.text === 'string') parts.push(message.text);
-  const walk = (n: Json | undefined): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (isObject(n)) {
-      if ((n.type === 'plain_text' || n.type === 'mrkdwn') && typeof n.text === 'string') parts.push(plainText(n));
-      else for (const v of Object.values(n)) walk(v);
-    }
-  };
-  walk(message.blocks);
-  return parts.join('\n');
 }
