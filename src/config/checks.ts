@@ -82,9 +82,10 @@ export function repositoryOf(instance: Partial<Pick<RawInstance, 'id' | 'reposit
 }
 
 function unknownName(kind: string, name: string, known: readonly string[]): string {
+  // Known names come from the same file and may be invalid themselves: keep each one short.
   const near = closest(name, known);
-  const list = known.length > 8 ? `${known.slice(0, 8).join(', ')}, …` : known.join(', ');
-  return `no ${kind} ${quote(name)}${near !== null ? ` (did you mean "${near}"?)` : known.length > 0 ? ` (known: ${list})` : ''}`;
+  const list = known.slice(0, 8).map((k) => truncate(k, 24)).join(', ') + (known.length > 8 ? ', …' : '');
+  return `no ${kind} ${quote(name)}${near !== null ? ` (did you mean "${truncate(near)}"?)` : known.length > 0 ? ` (known: ${list})` : ''}`;
 }
 
 /** An endpoint host names its region (`oss-cn-shanghai.aliyuncs.com`): it must be the region's own. */
