@@ -147,16 +147,22 @@ describe('a backup run', () => {
   });
 
   it('resolves a job whose history aged out from OSS', async () => {
-    // The bot looks every 1.5 s: the job finishes and its history ages out in between.
-    h = await startHarness({ sims: sims.description, timing: { pollMinMs: 1500, pollMaxMs: 1500 } });
+    // The bot's pauses wait on a gate: the job finishes and its history ages out meanwhile.
+    let open = false;
+    const gate = async (ms: number) => {
+      while (!open) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, Math.min(ms, 5)));
+    };
+    h = await startHarness({ sims: sims.description, sleep: gate });
     const prod = sims.starrocks.instance('prod-1');
     const db = firstDatabase(prod);
     const ask = await h.say('admin1', 'run prod-1');
     const started = await h.click('admin1', ask, /Run backup/);
     const id = /\*(bk-[^*]+)\*/.exec(started.text)?.[1] as string;
-    const snapshot = await waitFor(async () => (await h.store.getBackupSet(id))?.databases.find((d) => d.database === db)?.snapshotName, 'the plan');
+    const snapshot = await waitFor(async () => (await h.store.getBackupSet(id))?.databases.find((d) => d.database === db && d.state === 'SUBMITTED')?.snapshotName, 'the submission');
     await waitFor(() => sims.oss.listKeys('sandbox-backups-hz').some((k) => k.includes(`__ss_${snapshot}/__info_`)), 'an __info_ file');
     prod.ageOutHistory(db);
+    open = true;
     const set = await ended(id);
     expect(set.state).toBe('FINISHED');
     const resolved = set.databases.find((d) => d.database === db);
