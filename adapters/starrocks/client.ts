@@ -143,8 +143,21 @@ export class MysqlStarRocksClient implements StarRocksClient {
   async ensureRepository(spec: RepositorySpec): Promise<'created' | 'exists'> {
     const name = q.repo(spec.name);
     const rows = await this.fe.query('SHOW REPOSITORIES');
-    if (rows.some((r) => text(r, 'RepoName') === spec.name)) return 'exists';
     const location = spec.location.replace(/\/+$/, '');
+    const existing = rows.find((r) => text(r, 'RepoName') === spec.name);
+    if (existing) {
+      // A repository of that name pointing elsewhere would send backups to a place the bot does
+      // not look at (and does not measure or expire): refuse, never guess.
+      const where = (text(existing, 'Location') ?? '').replace(/\/+$/, '');
+      const readOnly = text(existing, 'IsReadOnly') === 'true';
+      if (where !== location) {
+        throw new OutsideError('starrocks', 'other', `the StarRocks repository ${spec.name} exists but points at ${where || 'an unknown location'}, not at ${location} as configured; drop it (DROP REPOSITORY ${spec.name}: the objects on OSS stay) or fix the configuration`);
+      }
+      if (readOnly && !spec.readOnly) {
+        throw new OutsideError('starrocks', 'repository_read_only', `the StarRocks repository ${spec.name} exists but is read-only; backups cannot be written to it`);
+      }
+      return 'exists';
+    }
     if (!/^oss:\/\/[a-z0-9][a-z0-9-]{1,61}[a-z0-9](\/[^\s"'\\]*)?$/.test(location)) {
       throw new UserError(`repository location must look like oss://bucket/path, got ${JSON.stringify(spec.location)}`);
     }
