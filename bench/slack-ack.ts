@@ -14,7 +14,6 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { silentLogger, startSlackSurface } from '../adapters/slack';
 import { boltLogger } from '../adapters/slack/logger';
 import type { CommandCore } from '../commands/types';
-import { postSigned, slashCommandBody } from '../sim/slack';
 import { TestCore } from '../test/slack/test-core';
 
 export interface SlackAckRow {
@@ -38,26 +37,25 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
-/** Sends `requests` signed `/backup help` at `concurrency`; the ack times in ms, sorted. */
+/**
+ * Sends `requests` signed `/backup help` at `concurrency` from a load-generator process of its
+ * own (bench/slack-load.ts); the ack times in ms, sorted.
+ */
 async function fire(url: string, secret: string, fake: RemoteFake, requests: number, concurrency: number): Promise<number[]> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const times: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const worker = async (): Promise<void> => {
-    while (next < requests) {
-      next++;
-      const n = ++fake.sent;
-      const body = slashCommandBody({ text: 'help', userId: 'U0BENCH', responseUrl: `${fake.baseUrl}/response/${n}`, triggerId: `${Date.now()}.${n}.bench` });
-      const r = await postSigned(url, secret, body, {}, agent);
-      if (r.status !== 200) failures++;
-      times.push(r.ms);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  agent.destroy();
-  if (failures > 0) throw new Error(`${failures} of ${requests} slash commands were not acked with 200`);
-  return times.sort((a, b) => a - b);
+  const script = new URL('./slack-load.ts', import.meta.url).pathname;
+  const tsx = typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx') : 'tsx';
+  const job = { url, secret, responseBase: fake.baseUrl, firstResponse: fake.sent + 1, requests, concurrency };
+  fake.sent += requests;
+  const child = fork(script, [JSON.stringify(job)], { execArgv: ['--import', tsx], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the load generator exited with ${String(code)}`))));
+    child.once('error', reject);
+  });
+  const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { times: number[]; failures: number };
+  if (result.failures > 0) throw new Error(`${result.failures} of ${requests} slash commands were not acked with 200`);
+  return result.times.sort((a, b) => a - b);
 }
 
 async function bareBolt(fake: RemoteFake, secret: string): Promise<{ url: string; stop: () => Promise<void> }> {
