@@ -5,9 +5,9 @@ import { startStarRocksSimulator } from '../../sim/starrocks';
 import type { StarRocksSimulator } from '../../sim/starrocks';
 import { startSandboxSimulators } from '../../sim/sandbox';
 import type { InstanceConfig } from '../../src/config/types';
-import type { BackupSet } from '../../src/domain/types';
 import { startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
+import { endedSet, startBackup } from '../support/backups';
 import { waitFor } from '../support/wait';
 
 let sims: Awaited<ReturnType<typeof startSandboxSimulators>>;
@@ -53,21 +53,6 @@ afterEach(async () => {
   await h?.close();
 });
 
-async function ended(id: string): Promise<BackupSet> {
-  return waitFor(async () => {
-    const set = await h.store.getBackupSet(id);
-    return set && set.state !== 'RUNNING' ? set : null;
-  }, `backup set ${id} to end`, 20_000);
-}
-
-async function start(instance: string): Promise<string> {
-  const ask = await h.say('admin1', `run ${instance}`);
-  const started = await h.click('admin1', ask, /Run backup/);
-  const id = /\*(bk-[^*]+)\*/.exec(started.text)?.[1];
-  if (!id) throw new Error(`no backup started: ${started.text}`);
-  return id;
-}
-
 describe('what a backup leaves out', () => {
   it('reports a view, an async MV this cluster cannot back up and a colocate group by name', async () => {
     h = await startHarness({
@@ -78,7 +63,7 @@ describe('what a backup leaves out', () => {
         return { ...c, instances: [...c.instances, oldOne] };
       },
     });
-    const set = await ended(await start('old-1'));
+    const set = await endedSet(h, await startBackup(h, 'old-1'));
     expect(set.state).toBe('FINISHED');
     expect(set.databases[0]?.tables.sort()).toEqual(['items', 'orders']);
     expect(set.leftOut.views).toEqual([{ database: 'shop', name: 'v_orders' }]);
@@ -104,7 +89,7 @@ describe('bucket settings that matter to backups', () => {
         instances: c.instances.map((i) => (i.id === 'prod-1' ? { ...i, repository: 'bot_prod_1_v' } : i)),
       }),
     });
-    const set = await ended(await start('prod-1'));
+    const set = await endedSet(h, await startBackup(h, 'prod-1'));
     expect(set.state).toBe('FINISHED');
     expect(set.warnings.join('\n')).toMatch(/versioning enabled: deleting an expired backup leaves old versions behind/);
     expect(set.warnings.join('\n')).toMatch(/Lifecycle rule cleanup .* may delete backup objects/);
@@ -116,7 +101,7 @@ describe('bucket settings that matter to backups', () => {
       sims: sims.description,
       config: (c) => ({ ...c, instances: c.instances.map((i) => (i.id === 'prod-1' ? { ...i, repository: 'bot_prod_1_v' } : i)) }),
     });
-    const set = await ended(await start('prod-1'));
+    const set = await endedSet(h, await startBackup(h, 'prod-1'));
     expect(set.state).toBe('FAILED');
     expect(set.error).toMatch(/repository bot_prod_1_v exists but points at oss:\/\/versioned-hz.*not at oss:\/\/sandbox-backups-hz/);
   });
@@ -127,7 +112,7 @@ describe('commands around a running backup', () => {
     h = await startHarness({ sims: sims.description });
     const prod = sims.starrocks.instance('prod-1');
     prod.faults.hold('sales', 'UPLOADING');
-    const id = await start('prod-1');
+    const id = await startBackup(h, 'prod-1');
     await waitFor(async () => (await h.store.getBackupSet(id))?.databases.some((d) => d.jobState === 'UPLOADING'), 'the upload');
     const again = await h.say('oper1', 'run prod-1');
     expect(again.text).toContain(`a backup of prod-1 is already running: ${id}`);
@@ -137,13 +122,13 @@ describe('commands around a running backup', () => {
     expect(tasks.items?.[0]?.text).toContain(id);
     expect(tasks.items?.[0]?.fields?.find((f) => f.label === 'Progress')?.value).toMatch(/%/);
     prod.faults.release('sales');
-    expect((await ended(id)).state).toBe('FINISHED');
+    expect((await endedSet(h, id)).state).toBe('FINISHED');
   });
 
   it('shows instances with region, architecture read from the cluster, schedule and last backup', async () => {
     h = await startHarness({ sims: sims.description });
     await h.say('oper1', 'settings prod-1 on days=mon,thu time=02:30');
-    await ended(await start('prod-1'));
+    await endedSet(h, await startBackup(h, 'prod-1'));
     const reply = await h.say('viewer1', 'instances');
     const prod = reply.items?.find((i) => i.text.includes('prod-1'));
     const field = (label: string) => prod?.fields?.find((f) => f.label === label)?.value ?? '';
@@ -158,8 +143,8 @@ describe('commands around a running backup', () => {
 
   it('keeps the sets of an instance gone from the configuration, shown as orphaned and never expiring by themselves', async () => {
     h = await startHarness({ sims: sims.description });
-    const id = await start('prod-sh');
-    expect((await ended(id)).state).toBe('FINISHED');
+    const id = await startBackup(h, 'prod-sh');
+    expect((await endedSet(h, id)).state).toBe('FINISHED');
     const dir = h.dataDir;
     await h.close({ keepData: true });
     h = await startHarness({ sims: sims.description, dataDir: dir, config: (c) => ({ ...c, instances: c.instances.filter((i) => i.id !== 'prod-sh') }) });

@@ -6,6 +6,7 @@ import { startSandboxSimulators } from '../../sim/sandbox';
 import type { BackupSet } from '../../src/domain/types';
 import { startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
+import { endedSet, startBackup } from '../support/backups';
 import { waitFor } from '../support/wait';
 
 type Sandbox = Awaited<ReturnType<typeof startSandboxSimulators>>;
@@ -31,19 +32,8 @@ afterEach(async () => {
   await h?.close();
 });
 
-async function ended(id: string): Promise<BackupSet> {
-  return waitFor(async () => {
-    const set = await h.store.getBackupSet(id);
-    return set && set.state !== 'RUNNING' ? set : null;
-  }, `backup set ${id} to end`, 20_000);
-}
-
 async function runNow(instance: string): Promise<BackupSet> {
-  const ask = await h.say('admin1', `run ${instance}`);
-  const started = await h.click('admin1', ask, /Run backup/);
-  const id = /\*(bk-[^*]+)\*/.exec(started.text)?.[1];
-  if (!id) throw new Error(`no backup started: ${started.text}`);
-  const set = await ended(id);
+  const set = await endedSet(h, await startBackup(h, instance));
   await h.bot.engine.whenIdle();
   await h.flush();
   return set;
@@ -135,13 +125,11 @@ describe('a backup run', () => {
     const prod = sims.starrocks.instance('prod-1');
     const db = firstDatabase(prod);
     prod.faults.hold(db, 'UPLOADING');
-    const ask = await h.say('admin1', 'run prod-1');
-    const started = await h.click('admin1', ask, /Run backup/);
-    const id = /\*(bk-[^*]+)\*/.exec(started.text)?.[1] as string;
+    const id = await startBackup(h, 'prod-1');
     await waitFor(async () => (await h.store.getBackupSet(id))?.databases.find((d) => d.database === db)?.jobState === 'UPLOADING', 'the job to upload');
     prod.leaderChange({ dropConnections: true });
     prod.faults.release(db);
-    const set = await ended(id);
+    const set = await endedSet(h, id);
     expect(set.state).toBe('FINISHED');
     expect(prod.backupSubmissions.get(set.databases.find((d) => d.database === db)?.snapshotName ?? '')).toBe(1);
   });
@@ -156,14 +144,12 @@ describe('a backup run', () => {
     h = await startHarness({ sims: sims.description, sleep: gate });
     const prod = sims.starrocks.instance('prod-1');
     const db = firstDatabase(prod);
-    const ask = await h.say('admin1', 'run prod-1');
-    const started = await h.click('admin1', ask, /Run backup/);
-    const id = /\*(bk-[^*]+)\*/.exec(started.text)?.[1] as string;
+    const id = await startBackup(h, 'prod-1');
     const snapshot = await waitFor(async () => (await h.store.getBackupSet(id))?.databases.find((d) => d.database === db && d.state === 'SUBMITTED')?.snapshotName, 'the submission');
     await waitFor(() => sims.oss.listKeys('sandbox-backups-hz').some((k) => k.includes(`__ss_${snapshot}/__info_`)), 'an __info_ file');
     prod.ageOutHistory(db);
     open = true;
-    const set = await ended(id);
+    const set = await endedSet(h, id);
     expect(set.state).toBe('FINISHED');
     const resolved = set.databases.find((d) => d.database === db);
     expect(resolved?.jobState).toBe('FINISHED (from OSS)');
