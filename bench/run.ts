@@ -10,6 +10,8 @@ interface SchedulerSample {
   rssMb: number;
   rssGrowthMb: number;
   idleCpuMsPerSecond: number;
+  tickMs: number;
+  tickCpuMs: number;
 }
 
 function schedulerSample(instances: number): SchedulerSample {
@@ -34,11 +36,19 @@ async function main(): Promise<void> {
     base.push(schedulerSample(0));
     big.push(schedulerSample(1000));
   }
-  const b = { startup: median(base.map((s) => s.startupMs)), rss: median(base.map((s) => s.rssMb)), cpu: median(base.map((s) => s.idleCpuMsPerSecond)) };
-  const m = { startup: median(big.map((s) => s.startupMs)), rss: median(big.map((s) => s.rssMb)), cpu: median(big.map((s) => s.idleCpuMsPerSecond)) };
+  const summary = (samples: SchedulerSample[]) => ({
+    startup: median(samples.map((s) => s.startupMs)),
+    rss: median(samples.map((s) => s.rssMb)),
+    cpu: median(samples.map((s) => s.idleCpuMsPerSecond)),
+    tick: median(samples.map((s) => s.tickMs)),
+    tickCpu: median(samples.map((s) => s.tickCpuMs)),
+  });
+  const b = summary(base);
+  const m = summary(big);
   rows.push(['scheduler start-up (ms)', f(b.startup), f(m.startup), `+${f(m.startup - b.startup)} ms (aim < +200)`]);
   rows.push(['resident memory (MB)', f(b.rss), f(m.rss), `+${f(m.rss - b.rss)} MB (aim < +50)`]);
   rows.push(['idle cron CPU (ms per s)', f(b.cpu, 2), f(m.cpu, 2), `+${f(m.cpu - b.cpu, 2)} ms/s`]);
+  rows.push(['one tick, all due (ms wall / CPU)', `${f(b.tick, 2)} / ${f(b.tickCpu, 2)}`, `${f(m.tick)} / ${f(m.tickCpu)}`, `+${f(m.tick - b.tick)} ms wall`]);
 
   const slack = await benchSlackAck({ requests: 1000, concurrency: 50 });
   const surface = slack.rows[0];
