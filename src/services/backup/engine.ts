@@ -20,6 +20,7 @@ import type { JobContext } from './database-job';
 import { backupTimeoutSeconds, planBackup } from './plan';
 import { preflight, PreflightRefusal, repositoryRoot } from './preflight';
 import { completionReply, failureAlert, progressReply } from './report';
+import { newBackupSet } from './new-set';
 import { Semaphore } from './semaphore';
 
 export interface EngineTiming {
@@ -111,31 +112,7 @@ export class BackupEngine implements BackupStarter {
     for (let n = 1; n < 100; n++) {
       const id = withCollisionSuffix(base, n);
       if (await this.deps.store.getBackupSet(id)) continue;
-      const set: BackupSet = {
-        id,
-        instanceId: instance.id,
-        region: instance.region,
-        trigger,
-        scheduledDay: day,
-        late,
-        state: 'RUNNING',
-        requestedBy: actor.personId ?? (actor.platform === 'system' ? null : `${actor.platform}:${actor.userId}`),
-        repository: instance.repository,
-        startedAt: now.toISOString(),
-        finishedAt: null,
-        retentionDays: settings.retentionDays,
-        expiresAt: null,
-        databases: [],
-        leftOut: { views: [], materializedViews: [], colocateGroups: [], unsupportedTables: [] },
-        sizeBytes: null,
-        objectCount: null,
-        error: null,
-        warnings: [],
-        sourceVersion: null,
-        expiryWarnedAt: null,
-        deletedAt: null,
-        deletedBy: null,
-      };
+      const set = newBackupSet({ id, instance, trigger, actor, day, late, startedAt: now, retentionDays: settings.retentionDays });
       await this.deps.store.createBackupSet(set);
       return set;
     }

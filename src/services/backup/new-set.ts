@@ -1,0 +1,42 @@
+// A backup set as it starts: RUNNING, nothing planned yet, the retention in force now.
+
+import type { InstanceConfig } from '../../config/types';
+import type { Actor, BackupSet, BackupTrigger } from '../../domain/types';
+
+export function newBackupSet(p: {
+  id: string;
+  instance: InstanceConfig;
+  trigger: BackupTrigger;
+  actor: Actor;
+  day: string | null;
+  late: boolean;
+  startedAt: Date;
+  retentionDays: number;
+}): BackupSet {
+  const { actor, instance } = p;
+  return {
+    id: p.id,
+    instanceId: instance.id,
+    region: instance.region,
+    trigger: p.trigger,
+    scheduledDay: p.day,
+    late: p.late,
+    state: 'RUNNING',
+    requestedBy: actor.personId ?? (actor.platform === 'system' ? null : `${actor.platform}:${actor.userId}`),
+    repository: instance.repository,
+    startedAt: p.startedAt.toISOString(),
+    finishedAt: null,
+    retentionDays: p.retentionDays,
+    expiresAt: null,
+    databases: [],
+    leftOut: { views: [], materializedViews: [], colocateGroups: [], unsupportedTables: [] },
+    sizeBytes: null,
+    objectCount: null,
+    error: null,
+    warnings: [],
+    sourceVersion: null,
+    expiryWarnedAt: null,
+    deletedAt: null,
+    deletedBy: null,
+  };
+}
