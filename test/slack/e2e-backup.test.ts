@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, startSlackSurface } from '../../adapters/slack';
 import type { SlackSurface } from '../../adapters/slack';
 import { startSandboxSimulators } from '../../sim/sandbox';
-import { blockActionsBody, postSigned, slashCommandBody, startFakeSlack, walkBlocks } from '../../sim/slack';
+import { blockActionsBody, fillViewState, postSigned, slashCommandBody, startFakeSlack, viewSubmissionBody, walkBlocks } from '../../sim/slack';
 import type { FakeSlack, FoundButton, JsonObject } from '../../sim/slack';
 import { startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
@@ -79,5 +79,26 @@ describe('a backup from Slack', () => {
     // Edits of one message never came closer than the minimum interval.
     const times = progress.history.map((v) => v.at);
     for (let i = 1; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(90);
+  });
+
+  it('opens the settings modal from the real form, answers retention=40 in the modal, then saves', async () => {
+    const triggerId = fake.issueTriggerId();
+    const answer = await postSigned(url, secret, slashCommandBody({ text: 'settings prod-1', userId: 'U0ADMIN2', responseUrl: fake.responseUrl(), triggerId }));
+    expect(answer.status).toBe(200);
+    const opened = await fake.waitFor(() => fake.views.find((v) => v.triggerId === triggerId), 'the settings modal', 10_000);
+    const shown = walkBlocks(opened.view.blocks).texts.join('\n');
+    expect(shown).toMatch(/cn-hangzhou \(fixed to the instance region\)/);
+    expect(shown).toMatch(/Peak hours of this instance: 09:00-12:00, 14:00-18:00/);
+    const submit = (set: Record<string, JsonObject>) =>
+      postSigned(url, secret, viewSubmissionBody({ userId: 'U0ADMIN2', view: opened.view, values: fillViewState(opened.view, set), triggerId: fake.issueTriggerId() }));
+    const days = { selected_options: [{ text: { type: 'plain_text', text: 'Tue' }, value: 'tue' }] };
+    const enable = { selected_options: [{ text: { type: 'plain_text', text: 'Enable backup' }, value: 'on' }] };
+    const bad = await submit({ enabled: enable, weekdays: days, retentionDays: { value: '40' } });
+    expect(JSON.parse(bad.body)).toEqual({ response_action: 'errors', errors: { retentionDays: 'retention must be a whole number of days from 7 to 31, got 40' } });
+    expect(await h.store.getSettings('prod-1')).toBeNull();
+    const good = await submit({ enabled: enable, weekdays: days, time: { selected_time: '01:30' }, retentionDays: { value: '21' } });
+    expect(good.status).toBe(200);
+    const saved = await h.store.getSettings('prod-1');
+    expect(saved).toMatchObject({ enabled: true, weekdays: ['tue'], time: '01:30', retentionDays: 21, updatedBy: 'admin2' });
   });
 });
