@@ -24,7 +24,3 @@ export const restoreArg = z
     error: (issue) => `restore ids look like rs-20261124-1015-staging-1; got ${quoteInput(String(issue.input))}`,
   });
 
-/** No more positional words than the command takes. */
-export function noExtraWords(words: string[], max: number): boolean {
-  return words.length <= max;
-}
