@@ -2,6 +2,7 @@
 // starts the sandbox (simulated StarRocks and OSS with demo data). Chat surfaces follow the
 // environment: Slack when SLACK_* is set, the terminal when no chat platform is (or --terminal).
 
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
@@ -39,9 +40,11 @@ function parseFlags(argv: string[]): Flags {
   return flags;
 }
 
-function makeLogger(toFile: string | null): Logger {
+async function makeLogger(toFile: string | null): Promise<Logger> {
   // JSON logs (pino). In the terminal chat they go to a file so they do not mix with the chat.
+  // The file is open before the logger is used, so an exit at any moment can flush it.
   const destination = toFile ? pino.destination({ dest: toFile, mkdir: true, sync: false }) : pino.destination(1);
+  if (toFile) await once(destination, 'ready');
   return pino({ level: process.env.LOG_LEVEL ?? 'info', redact: ['password', 'accessKeySecret', 'token', 'secret'] }, destination) as unknown as Logger;
 }
 
@@ -52,14 +55,19 @@ async function main(): Promise<void> {
   const dingtalkConfigured = Boolean(env.DINGTALK_CLIENT_ID && env.DINGTALK_CLIENT_SECRET);
   const useTerminal = flags.terminal || (!slackConfigured && !dingtalkConfigured);
   const dataDir = resolve(env.BOT_DATA_DIR ?? './data');
-  mkdirSync(dataDir, { recursive: true });
-  const log = makeLogger(useTerminal ? join(dataDir, 'bot.log') : null);
-
+  // Configuration first: a problem is reported before any simulator, store or log file exists.
+  if (env.BOT_STORE_URL) {
+    throw new ConfigError([`BOT_STORE_URL: the MySQL store is not available in this version; unset it to use the embedded store under ${dataDir}`], 'environment');
+  }
   const configPath = resolve(env.BACKUP_BOT_CONFIG ?? './config.yml');
+  const fileConfig = configFileExists(configPath) ? loadConfig(configPath, env) : null;
+
+  mkdirSync(dataDir, { recursive: true });
+  const log = await makeLogger(useTerminal ? join(dataDir, 'bot.log') : null);
   let config: BotConfig;
   let closeSandbox: (() => Promise<void>) | null = null;
-  if (configFileExists(configPath)) {
-    config = loadConfig(configPath, env);
+  if (fileConfig) {
+    config = fileConfig;
     log.info({ config: configPath, instances: config.instances.length }, 'configuration loaded');
   } else {
     const sandbox = await startSandboxSimulators({ stepMs: 400 });
@@ -68,9 +76,6 @@ async function main(): Promise<void> {
     log.info({ sims: sandbox.description.instances }, 'no configuration file: running the sandbox');
   }
 
-  if (env.BOT_STORE_URL) {
-    throw new ConfigError([`BOT_STORE_URL: the MySQL store is not available in this version; unset it to use the embedded store under ${dataDir}`], 'environment');
-  }
   const store = await openLowdbStore(dataDir);
   const bot = await createBot({
     config,
