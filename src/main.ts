@@ -9,7 +9,9 @@ import pino from 'pino';
 import { configFileExists, loadConfig, sandboxConfig } from './config';
 import type { BotConfig } from './config/types';
 import { ConfigError } from './domain/errors';
+import type { Platform } from './domain/types';
 import type { Logger } from './ports';
+import { unreachableInstances } from './services/reach';
 import { createBot } from './wiring/bot';
 import { nodeCron } from '../adapters/cron/node-cron';
 import { healthRoutes, startHttpRoutes } from '../adapters/http/health';
@@ -18,15 +20,17 @@ import { startSlackSurface } from '../adapters/slack';
 import { mysqlStarRocksConnector } from '../adapters/starrocks';
 import { openLowdbStore } from '../adapters/store/lowdb';
 import { startTerminal } from '../adapters/terminal';
+import { chooseTerminalUser, terminalGreeting } from '../adapters/terminal/greeting';
 import { startSandboxSimulators } from '../sim/sandbox';
 
 interface Flags {
   terminal: boolean;
-  user: string;
+  /** --as NAME (or USER_NAME); null = the default terminal user of the configuration. */
+  user: string | null;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { terminal: false, user: process.env.USER_NAME ?? 'admin1' };
+  const flags: Flags = { terminal: false, user: process.env.USER_NAME ?? null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--terminal') flags.terminal = true;
@@ -112,6 +116,10 @@ async function main(): Promise<void> {
     if (server) stops.push(() => new Promise((r) => server.close(() => r())));
   }
   if (dingtalkConfigured) log.warn({}, 'DingTalk is configured, but the DingTalk surface is not available in this version');
+  // Instances whose every channel is on a platform nobody serves here: warned once, per instance.
+  const served = new Set<Platform>([...bot.notifiers.keys(), ...(useTerminal ? (['terminal'] as const) : [])]);
+  const unreachable = unreachableInstances(config.instances, served);
+  for (const u of unreachable) log.warn({ instanceId: u.instanceId, channels: u.platforms }, u.message);
 
   await bot.start();
 
@@ -129,10 +137,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   if (useTerminal) {
-    const user = flags.user;
-    const greeting = config.sandbox
-      ? `StarRocks backup bot, sandbox mode (simulated StarRocks and OSS; data in ${dataDir}). You are ${user}; /as NAME switches user. Type /backup help.`
-      : `StarRocks backup bot (${config.source}). You are ${user}; /as NAME switches user. Type /backup help.`;
+    const { user, note } = chooseTerminalUser(config, flags.user);
+    const me = bot.core.resolveActor('terminal', user);
+    const notes = [...(note ? [note] : []), ...unreachable.map((u) => u.message)];
+    const greeting = terminalGreeting({ config, dataDir, user, displayName: me.personId ? (me.displayName ?? null) : null, notes });
     const terminal = startTerminal({
       core: bot.core,
       input: process.stdin,
