@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Actor, ChannelAddress, Role } from '../src/domain/types';
 import type { Services } from '../src/services/services';
 import { UserError } from '../src/domain/errors';
+import { quoteInput } from '../src/domain/text';
 import type { Reply } from './reply';
 import type { TokenSigner } from './signing';
 import type { Tokens } from './tokenizer';
@@ -67,4 +68,10 @@ export function checkKnown(tokens: Tokens, spec: { usage: string; options?: stri
       throw new UserError(`unknown flag --${flag} (${accepted})\nUsage: ${spec.usage}`);
     }
   }
+}
+
+/** Refuses words after the first `count` (the subcommand counts as one), naming them. */
+export function checkWords(tokens: Tokens, count: number, usage: string): void {
+  const extra = tokens.words.slice(count);
+  if (extra.length > 0) throw new UserError(`too many words: ${quoteInput(extra.join(' '))}\nUsage: ${usage}`);
 }

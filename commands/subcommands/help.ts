@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkKnown, defineCommand, parseArgs } from '../command';
+import { checkKnown, checkWords, defineCommand, parseArgs } from '../command';
 import type { AnyCommand } from '../command';
 import { UserError } from '../../src/domain/errors';
 import { closest } from '../../src/services/suggest';
@@ -17,6 +17,7 @@ export function helpCommand(all: () => AnyCommand[]): AnyCommand {
     role: 'anyone',
     parse(tokens) {
       checkKnown(tokens, { usage });
+      checkWords(tokens, 2, usage);
       return parseArgs(z.object({ topic: z.string().max(40).optional() }), { topic: tokens.words[1] }, usage);
     },
     async scope() {
@@ -29,7 +30,7 @@ export function helpCommand(all: () => AnyCommand[]): AnyCommand {
         const found = commands.find((c) => c.name === name);
         if (!found) {
           const guess = closest(name, commands.map((c) => c.name));
-          throw new UserError(`there is no command ${quoteInput(topic)}${guess ? `; did you mean ${guess}?` : ''}. Try /backup help`);
+          throw new UserError(`there is no command ${quoteInput(topic)}${guess ? `; did you mean ${guess}? See /backup help ${guess}.` : '. See /backup help.'}`);
         }
         return reply(`*${found.usage}*\n${found.summary}.`, {
           title: `/backup ${found.name}`,
