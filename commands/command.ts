@@ -26,6 +26,8 @@ export interface CommandSpec<Args> {
   usage: string;
   examples: string[];
   role: Role | 'anyone';
+  /** Parsed and role-checked, but its action comes in a later version: it answers "not available". */
+  comingLater?: boolean;
   /** Options and flags this command accepts (anything else is refused by name). */
   options?: string[];
   flags?: string[];
