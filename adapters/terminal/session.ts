@@ -27,6 +27,8 @@ export interface TerminalOptions {
   beforeExit?: () => Promise<void>;
   /** Printed first, instead of the default greeting (which only a TTY gets). */
   greeting?: string;
+  /** Milliseconds now (tests): paces the progress lines a pipe gets. */
+  now?: () => number;
 }
 
 export interface TerminalSession {
@@ -51,7 +53,7 @@ export const TERMINAL_HELP = [
 const USER_NAME = /^[^\s]{1,64}$/;
 
 export function startTerminal(opts: TerminalOptions): TerminalSession {
-  const screen = new Screen(opts.output, opts.interactive);
+  const screen = new Screen(opts.output, opts.interactive, opts.now);
   const channel: ChannelAddress = { platform: 'terminal', channelId: opts.channelId ?? 'terminal' };
   const color = opts.interactive;
   let user = opts.user;

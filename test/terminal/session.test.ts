@@ -165,13 +165,16 @@ describe('announcements (the terminal notifier)', () => {
     expect(core.acts.map((a) => a.value)).toEqual(['restore:bk-1']);
   });
 
-  it('progress updates print one line per change on a pipe, and the final update in full', async () => {
-    const { session, input, output } = drive();
+  it('on a pipe, progress prints at most one line every few seconds, and the final update in full', async () => {
+    let now = 0;
+    const { session, input, output } = drive({ now: () => now });
     const channel = { platform: 'terminal' as const, channelId: 'ops' };
     const progress = (text: string, tone: 'info' | 'success' = 'info') => ({ visibility: 'channel' as const, tone, title: 'Backup of prod-1', text });
     const message = await session.notifier.post(channel, progress('starting'));
-    for (const text of ['1/10 uploaded', '1/10 uploaded', '5/10 uploaded', '5/10 uploaded', '10/10 uploaded']) {
-      await session.notifier.update(message, progress(text));
+    // Fifteen updates 400 ms apart (as the sandbox's jobs move), then the summary.
+    for (let i = 1; i <= 15; i++) {
+      now += 400;
+      await session.notifier.update(message, progress(`${i}/15 uploaded`));
     }
     await session.notifier.update(message, progress('Finished: 3 databases, 1.2 GB', 'success'));
     input.end();
@@ -179,12 +182,23 @@ describe('announcements (the terminal notifier)', () => {
     expect(output.text.split('\n').filter((l) => l !== '')).toEqual([
       '[#ops] ℹ Backup of prod-1',
       '  starting',
-      '[#ops] ℹ Backup of prod-1 — 1/10 uploaded',
-      '[#ops] ℹ Backup of prod-1 — 5/10 uploaded',
-      '[#ops] ℹ Backup of prod-1 — 10/10 uploaded',
+      '[#ops] ℹ Backup of prod-1 — 1/15 uploaded',
+      '[#ops] ℹ Backup of prod-1 — 14/15 uploaded',
       '[#ops] ✔ Backup of prod-1',
       '  Finished: 3 databases, 1.2 GB',
     ]);
+  });
+
+  it('on a pipe, a progress line is never cut, whatever its length', async () => {
+    const { session, input, output } = drive();
+    const id = 'bk-20261124-1414-prod-1';
+    const message = await session.notifier.post({ platform: 'terminal', channelId: 'terminal' }, { visibility: 'channel', tone: 'info', text: 'started' });
+    const text = `Backup *${id}* of prod-1 running. ${Array.from({ length: 40 }, (_, i) => `db${i}: UPLOADING`).join(', ')}`;
+    await session.notifier.update(message, { visibility: 'channel', tone: 'info', text });
+    input.end();
+    await session.done;
+    const line = output.text.split('\n').find((l) => l.includes('db39')) ?? '';
+    expect(line).toContain(`Backup ${id} of prod-1 running. db0: UPLOADING`);
   });
 
   it('on a TTY, progress is rewritten in place above the prompt', async () => {
