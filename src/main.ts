@@ -148,9 +148,10 @@ async function main(): Promise<void> {
       user,
       interactive: Boolean(process.stdin.isTTY),
       greeting,
-      // Piped input: let running work and queued announcements finish before leaving.
+      // Piped input: let the backups this session's commands started, and the queued
+      // announcements, finish before leaving (not backups resumed from an earlier run).
       beforeExit: async () => {
-        await bot.engine.whenIdle();
+        await bot.engine.whenIdle((run) => run.launchedBy === 'command' && run.platform === 'terminal');
         await bot.outbox.drain();
       },
     });

@@ -29,6 +29,14 @@ export interface EngineTiming {
   pollMaxMs: number;
 }
 
+/** What launched a run in this process: a chat command, the scheduler, or the resume at start-up. */
+export interface LaunchedRun {
+  setId: string;
+  launchedBy: 'command' | 'schedule' | 'resume';
+  /** The chat platform of the command's caller; 'system' for the scheduler and the resume. */
+  platform: Actor['platform'];
+}
+
 export interface BackupEngineDeps {
   config: BotConfig;
   store: Store;
@@ -45,7 +53,7 @@ export interface BackupEngineDeps {
 }
 
 export class BackupEngine implements BackupStarter {
-  private readonly runs = new Map<string, Promise<void>>();
+  private readonly runs = new Map<string, { run: LaunchedRun; done: Promise<void> }>();
   private readonly slots: Semaphore;
   private readonly starting = new Set<string>();
   private stopped = false;
@@ -54,9 +62,17 @@ export class BackupEngine implements BackupStarter {
     this.slots = new Semaphore(deps.config.scheduler.concurrency);
   }
 
-  /** Resolves when every run started so far has ended (tests, shutdown). */
-  async whenIdle(): Promise<void> {
-    while (this.runs.size > 0) await Promise.allSettled([...this.runs.values()]);
+  /**
+   * Resolves when every run started so far has ended (tests, shutdown); with `only`, every run
+   * it picks (a piped terminal session waits for the runs its own commands started, not for
+   * ones resumed from a previous process, which may take long).
+   */
+  async whenIdle(only: (run: LaunchedRun) => boolean = () => true): Promise<void> {
+    for (;;) {
+      const waiting = [...this.runs.values()].filter((r) => only(r.run)).map((r) => r.done);
+      if (waiting.length === 0) return;
+      await Promise.allSettled(waiting);
+    }
   }
 
   stop(): void {
@@ -72,7 +88,7 @@ export class BackupEngine implements BackupStarter {
       if (running) throw new ConflictError(`a backup of ${instanceId} is already running: ${running.id}. A started backup cannot be interrupted; wait for it to end.`);
       const set = await this.create(instance, 'manual', actor, null, false);
       await this.deps.audit.record({ actor, action: 'backup.run', instanceId, subject: set.id, after: { trigger: 'manual' } });
-      this.launch(set.id);
+      this.launch({ setId: set.id, launchedBy: 'command', platform: actor.platform });
       return set;
     } finally {
       this.starting.delete(instanceId);
@@ -94,14 +110,14 @@ export class BackupEngine implements BackupStarter {
       throw err;
     }
     await this.deps.audit.record({ actor: SYSTEM_ACTOR, action: 'backup.run', instanceId, subject: set.id, after: { trigger: 'scheduled', day, late } });
-    this.launch(set.id);
+    this.launch({ setId: set.id, launchedBy: 'schedule', platform: 'system' });
     return set;
   }
 
   /** On start-up: follow every set a previous run of the bot left RUNNING. */
   async resumeRunning(): Promise<string[]> {
     const running = await this.deps.store.listBackupSets({ states: ['RUNNING'] });
-    for (const set of running) this.launch(set.id);
+    for (const set of running) this.launch({ setId: set.id, launchedBy: 'resume', platform: 'system' });
     return running.map((s) => s.id);
   }
 
@@ -119,12 +135,13 @@ export class BackupEngine implements BackupStarter {
     throw new UserError(`too many backups of ${instance.id} started this minute`);
   }
 
-  private launch(setId: string): void {
+  private launch(run: LaunchedRun): void {
+    const { setId } = run;
     if (this.runs.has(setId)) return;
-    const run = this.execute(setId)
+    const done = this.execute(setId)
       .catch((err: unknown) => this.deps.log.error({ setId, err: err instanceof Error ? err.message : String(err) }, 'backup run crashed'))
       .finally(() => this.runs.delete(setId));
-    this.runs.set(setId, run);
+    this.runs.set(setId, { run, done });
   }
 
   private async task(set: BackupSet, patch: Partial<Task>): Promise<void> {
