@@ -19,7 +19,7 @@ import { aliOssConnector } from '../adapters/oss';
 import { startSlackSurface } from '../adapters/slack';
 import { mysqlStarRocksConnector } from '../adapters/starrocks';
 import { openLowdbStore } from '../adapters/store/lowdb';
-import { startTerminal } from '../adapters/terminal';
+import { startTerminal, type TerminalSession } from '../adapters/terminal';
 import { chooseTerminalUser, terminalGreeting } from '../adapters/terminal/greeting';
 import { startSandboxSimulators } from '../sim/sandbox';
 
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     config = fileConfig;
     log.info({ config: configPath, instances: config.instances.length }, 'configuration loaded');
   } else {
-    const sandbox = await startSandboxSimulators({ stepMs: 400 });
+    const sandbox = await startSandboxSimulators({ stepMs: 400, dataDir });
     closeSandbox = sandbox.close;
     config = sandboxConfig(sandbox.description);
     log.info({ sims: sandbox.description.instances }, 'no configuration file: running the sandbox');
@@ -121,6 +121,31 @@ async function main(): Promise<void> {
   const unreachable = unreachableInstances(config.instances, served);
   for (const u of unreachable) log.warn({ instanceId: u.instanceId, channels: u.platforms }, u.message);
 
+  // The terminal chat registers before the bot starts, so what a backup resumed at start-up
+  // announces reaches it too (an announcement for a platform with no surface is dropped).
+  let terminal: TerminalSession | null = null;
+  if (useTerminal) {
+    const { user, note } = chooseTerminalUser(config, flags.user);
+    const me = bot.core.resolveActor('terminal', user);
+    const notes = [...(note ? [note] : []), ...unreachable.map((u) => u.message)];
+    const greeting = terminalGreeting({ config, dataDir, user, displayName: me.personId ? (me.displayName ?? null) : null, notes });
+    terminal = startTerminal({
+      core: bot.core,
+      input: process.stdin,
+      output: process.stdout,
+      user,
+      interactive: Boolean(process.stdin.isTTY),
+      greeting,
+      // Piped input: let the backups this session's commands started, and the queued
+      // announcements, finish before leaving (not backups resumed from an earlier run).
+      beforeExit: async () => {
+        await bot.engine.whenIdle((run) => run.launchedBy === 'command' && run.platform === 'terminal');
+        await bot.outbox.drain();
+      },
+    });
+    bot.notifiers.set('terminal', terminal.notifier);
+  }
+
   await bot.start();
 
   let stopping = false;
@@ -136,26 +161,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  if (useTerminal) {
-    const { user, note } = chooseTerminalUser(config, flags.user);
-    const me = bot.core.resolveActor('terminal', user);
-    const notes = [...(note ? [note] : []), ...unreachable.map((u) => u.message)];
-    const greeting = terminalGreeting({ config, dataDir, user, displayName: me.personId ? (me.displayName ?? null) : null, notes });
-    const terminal = startTerminal({
-      core: bot.core,
-      input: process.stdin,
-      output: process.stdout,
-      user,
-      interactive: Boolean(process.stdin.isTTY),
-      greeting,
-      // Piped input: let the backups this session's commands started, and the queued
-      // announcements, finish before leaving (not backups resumed from an earlier run).
-      beforeExit: async () => {
-        await bot.engine.whenIdle((run) => run.launchedBy === 'command' && run.platform === 'terminal');
-        await bot.outbox.drain();
-      },
-    });
-    bot.notifiers.set('terminal', terminal.notifier);
+  if (terminal) {
     bot.outbox.kick();
     await terminal.done;
     await shutdown(0);

@@ -222,6 +222,9 @@ export class BackupEngine implements BackupStarter {
       await this.progress(updated);
       return updated;
     } catch (err) {
+      // Cut short by this process stopping (its clients closed): not the set's failure. It
+      // stays RUNNING, and the next start plans it again.
+      if (this.stopped) return null;
       if (err instanceof PreflightRefusal) {
         await this.fail(set, err.message);
         return null;
