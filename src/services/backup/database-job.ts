@@ -14,6 +14,8 @@ export interface JobContext {
   now: () => Date;
   invisibleLimitMs: number;
   log: Logger;
+  /** True once this process is stopping (its clients may be closed under the run). */
+  stopping: () => boolean;
 }
 
 export type DbUpdate = (database: string, change: (d: DatabaseBackup) => DatabaseBackup) => Promise<void>;
@@ -71,6 +73,12 @@ export async function submitDatabase(
         await update(db.database, (d) => ({ ...d, state: 'PENDING', submittedAt: null, tables: d.tables.filter((t) => t !== table), jobState: null }));
         return 'retry';
       }
+    }
+    // Refused while this process stops (its client closed before sending): not the database's
+    // failure. It waits, and the next start submits it (a job it finds is followed, not redone).
+    if (ctx.stopping()) {
+      await update(db.database, (d) => ({ ...d, state: 'PENDING', submittedAt: null, jobState: null }));
+      return 'busy';
     }
     const message = err instanceof Error ? err.message : String(err);
     await update(db.database, (d) => ({ ...d, state: 'FAILED', error: message, finishedAt: ctx.now().toISOString(), jobState: 'REFUSED' }));

@@ -265,6 +265,7 @@ export class BackupEngine implements BackupStarter {
       now: () => clock.now(),
       invisibleLimitMs: config.scheduler.invisibleJobLimitMinutes * 60_000,
       log: log.child({ setId: set.id }),
+      stopping: () => this.stopped,
     };
     for (;;) {
       if (this.stopped) return;
