@@ -126,7 +126,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     async stop() {
       scheduler.stop();
       watchdog.stop();
-      engine.stop();
+      await engine.stop();
       outbox.stop();
       await outbox.idle();
       await clusters.close();

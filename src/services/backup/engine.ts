@@ -56,6 +56,8 @@ export class BackupEngine implements BackupStarter {
   private readonly runs = new Map<string, { run: LaunchedRun; done: Promise<void> }>();
   private readonly slots: Semaphore;
   private readonly starting = new Set<string>();
+  /** BACKUP SNAPSHOT statements being sent (recorded as submitted first). */
+  private readonly sending = new Set<Promise<unknown>>();
   private stopped = false;
 
   constructor(private readonly deps: BackupEngineDeps) {
@@ -75,8 +77,13 @@ export class BackupEngine implements BackupStarter {
     }
   }
 
-  stop(): void {
+  /**
+   * Starts nothing more; resolves once no submission is half-way (recorded, not yet answered),
+   * so closing the clients after it never leaves a recorded submission unsent.
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
+    await Promise.allSettled([...this.sending]);
   }
 
   async startManual(actor: Actor, instanceId: string): Promise<BackupSet> {
@@ -274,7 +281,9 @@ export class BackupEngine implements BackupStarter {
       const pending = set.databases.filter((d) => d.state === 'PENDING');
       if (submitted.length === 0 && pending.length === 0) break;
       for (const db of pending.slice(0, Math.max(0, cap - submitted.length))) {
-        const outcome = await submitDatabase({ ...ctx, set }, db, update, (table, reason) => leaveOut(db.database, table, reason));
+        const sending = submitDatabase({ ...ctx, set }, db, update, (table, reason) => leaveOut(db.database, table, reason));
+        this.sending.add(sending);
+        const outcome = await sending.finally(() => this.sending.delete(sending));
         changed = changed || outcome !== 'busy';
       }
       for (const db of set.databases.filter((d) => d.state === 'SUBMITTED')) {
