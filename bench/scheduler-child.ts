@@ -13,7 +13,7 @@ import { sandboxConfig } from '../src/config';
 import type { BotConfig, InstanceConfig } from '../src/config/types';
 import type { Logger } from '../src/ports';
 import { BackupScheduler } from '../src/runner/scheduler';
-import { createBot } from '../src/wiring/bot';
+import { createBot } from '../src/app/bot';
 import { OFFLINE_SIMS } from '../test/support/harness';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { silentLogger, startSlackSurface } from '../adapters/slack';
 import { boltLogger } from '../adapters/slack/logger';
-import type { CommandCore } from '../commands/types';
+import type { CommandCore } from '../src/ports';
 import { TestCore } from '../test/slack/test-core';
 
 export interface SlackAckRow {

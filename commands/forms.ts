@@ -5,8 +5,8 @@ import { parseRetention, parseTime, parseWeekdays } from '../src/domain/settings
 import { WEEKDAYS } from '../src/domain/types';
 import type { Weekday } from '../src/domain/types';
 import type { SettingsPatch } from '../src/services/settings';
-import type { FormErrors } from './reply';
-import type { FormSubmission } from './types';
+import type { FormErrors } from '../src/reply';
+import type { FormSubmission } from '../src/ports';
 
 type Value = FormSubmission['values'][string];
 

@@ -9,7 +9,7 @@ import { configFileExists, loadConfig, sandboxConfig } from './config';
 import type { BotConfig } from './config/types';
 import { ConfigError } from './domain/errors';
 import type { Logger } from './ports';
-import { createBot } from './wiring/bot';
+import { createBot } from './app/bot';
 import { nodeCron } from '../adapters/cron/node-cron';
 import { healthRoutes, startHttpRoutes } from '../adapters/http/health';
 import { aliOssConnector } from '../adapters/oss';
@@ -17,7 +17,6 @@ import { startSlackSurface } from '../adapters/slack';
 import { mysqlStarRocksConnector } from '../adapters/starrocks';
 import { openLowdbStore } from '../adapters/store/lowdb';
 import { startTerminal } from '../adapters/terminal';
-import { startSandboxSimulators } from '../sim/sandbox';
 
 interface Flags {
   terminal: boolean;
@@ -62,6 +61,8 @@ async function main(): Promise<void> {
     config = loadConfig(configPath, env);
     log.info({ config: configPath, instances: config.instances.length }, 'configuration loaded');
   } else {
+    // The simulators are loaded only when the sandbox starts.
+    const { startSandboxSimulators } = await import('../sim/sandbox');
     const sandbox = await startSandboxSimulators({ stepMs: 400 });
     closeSandbox = sandbox.close;
     config = sandboxConfig(sandbox.description);
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     oss: aliOssConnector,
     cron: nodeCron,
     log,
+    processMetrics: true,
     timing: config.sandbox ? { pollMinMs: 300, pollMaxMs: 2000 } : { pollMinMs: 2000, pollMaxMs: 30_000 },
   });
 
@@ -137,12 +139,12 @@ async function main(): Promise<void> {
       greeting,
       // Piped input: let running work and queued announcements finish before leaving.
       beforeExit: async () => {
-        await bot.engine.whenIdle();
-        await bot.outbox.drain();
+        await bot.runner.idle();
+        await bot.deliverNow();
       },
     });
     bot.notifiers.set('terminal', terminal.notifier);
-    bot.outbox.kick();
+    bot.runner.kick('outbox');
     await terminal.done;
     await shutdown(0);
   }

@@ -32,13 +32,13 @@ function compareStamps(a: string, b: string): number {
 }
 
 /** The `__info_` files of one snapshot, oldest first. */
-async function infoFiles(session: OssSession, root: string, snapshotName: string): Promise<{ key: string; timestamp: string }[]> {
+async function infoFiles(session: OssSession, root: string, snapshotName: string): Promise<{ key: string; timestamp: string; lastModified: Date | null }[]> {
   const dir = snapshotPrefix(root, snapshotName);
-  const found: { key: string; timestamp: string }[] = [];
+  const found: { key: string; timestamp: string; lastModified: Date | null }[] = [];
   for await (const page of listPages(session, `${dir}__info_`, '/')) {
-    for (const { key } of page.objects) {
+    for (const { key, lastModified } of page.objects) {
       const timestamp = infoTimestamp(key.slice(dir.length));
-      if (timestamp !== null) found.push({ key, timestamp });
+      if (timestamp !== null) found.push({ key, timestamp, lastModified });
     }
   }
   return found.sort((a, b) => compareStamps(a.timestamp, b.timestamp));
@@ -84,5 +84,5 @@ export async function readSnapshotInfoUnder(session: OssSession, root: string, s
   if (!newest) return null;
   const what = `reading '${newest.key}' in bucket ${session.bucket}`;
   const answer = await session.call(what, async (wire) => parseAnswer(GetAnswer, await wire.get(newest.key), what));
-  return parseSnapshotInfo(answer.content.toString('utf8'), what);
+  return { ...parseSnapshotInfo(answer.content.toString('utf8'), what), writtenAt: newest.lastModified };
 }

@@ -5,7 +5,7 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, type AuthorizeResult } from '@slack/bolt';
-import type { CommandCore } from '../../commands/types';
+import type { CommandCore } from '../../src/ports';
 import { OutsideError } from '../../src/domain/errors';
 import type { Notifier } from '../../src/ports';
 import { ReplyDelivery } from './deliver';

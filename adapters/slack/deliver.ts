@@ -5,7 +5,7 @@
 // - `channel` replies are chat.postMessage to the channel, falling back to an in-channel
 //   response_url answer when the bot is not a member there.
 
-import type { Form, Reply } from '../../commands/reply';
+import type { Form, Reply } from '../../src/reply';
 import type { SurfaceLogger } from './logger';
 import { renderMessageDetailed, type RenderedMessage } from './render-blocks';
 import { renderModal } from './render-modal';

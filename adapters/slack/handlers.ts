@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
-import type { FormResult, Reply } from '../../commands/reply';
-import { errorReply } from '../../commands/reply';
-import type { CommandCore } from '../../commands/types';
+import type { FormResult, Reply } from '../../src/reply';
+import { errorReply } from '../../src/reply';
+import type { CommandCore } from '../../src/ports';
 import type { ChannelAddress } from '../../src/domain/types';
 import { DeliveryLog } from './dedupe';
 import { WorkQueue } from './work-queue';

@@ -4,7 +4,7 @@ import type { AnyCommand } from '../command';
 import { UserError } from '../../src/domain/errors';
 import { closest } from '../../src/services/suggest';
 import { quoteInput } from '../../src/domain/text';
-import { reply } from '../reply';
+import { reply } from '../../src/reply';
 
 /** `help` needs the list of every command; the registry hands it over. */
 export function helpCommand(all: () => AnyCommand[]): AnyCommand {

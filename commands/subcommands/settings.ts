@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { checkKnown, defineCommand, parseArgs } from '../command';
-import type { CommandContext } from '../command';
+import type { CommandContext, FormSpec } from '../command';
+import { readSettingsValues } from '../forms';
 import { instanceArg } from '../args';
-import { UserError } from '../../src/domain/errors';
+import { StaleUpdateError, UserError } from '../../src/domain/errors';
 import { parseRetention, parseTime, parseWeekdays, describeSchedule } from '../../src/domain/settings';
 import type { SettingsPatch, SettingsSaved } from '../../src/services/settings';
 import { WEEKDAYS } from '../../src/domain/types';
 import type { BackupSettings, StoredSettings, Weekday } from '../../src/domain/types';
 import { quoteInput } from '../../src/domain/text';
-import { reply } from '../reply';
-import type { Form, Reply } from '../reply';
+import { reply } from '../../src/reply';
+import type { Form, Reply } from '../../src/reply';
 
 const usage = '/backup settings <instance> [on|off] [days=mon,thu] [time=HH:mm] [retention=7..31]';
 const FORM_TTL_SECONDS = 3600;
@@ -87,6 +88,27 @@ export function savedReply(instanceId: string, saved: SettingsSaved, zone: strin
   });
 }
 
+/** The settings form's submission: field errors stay in the form; a stale save says who changed what. */
+export const settingsFormSpec: FormSpec = {
+  id: 'settings',
+  scope: (data) => String(data.instance),
+  async submit(submission, data, ctx) {
+    const instanceId = String(data.instance);
+    const { patch, errors } = readSettingsValues(submission.values);
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    const instance = ctx.services.instances.get(instanceId);
+    try {
+      const seen = typeof data.seen === 'string' ? decodeSeen(data.seen) : undefined;
+      const saved = await ctx.services.settings.save(ctx.actor, instanceId, patch, Number(data.version), seen);
+      return { ok: true, reply: savedReply(instanceId, saved, instance.timezone) };
+    } catch (err) {
+      if (err instanceof StaleUpdateError) return { ok: false, errors: { enabled: err.message } };
+      if (err instanceof UserError) return { ok: false, errors: { weekdays: err.message } };
+      throw err;
+    }
+  },
+};
+
 export const settingsCommand = defineCommand<SettingsArgs>({
   name: 'settings',
   summary: 'open the backup settings form of an instance, or set them in text form',
@@ -94,6 +116,7 @@ export const settingsCommand = defineCommand<SettingsArgs>({
   examples: ['/backup settings prod-1', '/backup settings prod-1 on days=mon,thu time=02:30 retention=14', '/backup settings prod-1 off'],
   role: 'operator',
   options: ['days', 'time', 'retention'],
+  forms: [settingsFormSpec],
   parse(tokens) {
     checkKnown(tokens, { usage, options: ['days', 'time', 'retention'] });
     const instance = parseArgs(z.object({ instance: instanceArg }), { instance: tokens.words[1] }, usage).instance;

@@ -2,7 +2,7 @@
 // A message key makes later announcements edit the same message (progress) instead of adding.
 
 import { randomUUID } from 'node:crypto';
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../reply';
 import type { ChannelAddress } from '../domain/types';
 import type { Clock, Store } from '../ports';
 import type { InstanceDirectory } from './instances';
@@ -36,16 +36,12 @@ export class Announcer {
 
   async send(channel: ChannelAddress, reply: Reply, key: string | null = null): Promise<void> {
     const now = this.clock.now().toISOString();
-    await this.store.enqueue({
+    await this.store.outbox.enqueue({
       id: randomUUID(),
       key: key === null ? null : `${key}@${channel.platform}:${channel.channelId}`,
       channel,
       reply,
       createdAt: now,
-      attempts: 0,
-      nextAttemptAt: now,
-      deliveredAt: null,
-      lastError: null,
     });
     this.onQueued();
   }

@@ -18,7 +18,7 @@ export class Auditor {
     before?: unknown;
     after?: unknown;
   }): Promise<void> {
-    await this.store.appendAudit({
+    await this.store.audit.append({
       id: randomUUID(),
       at: this.clock.now().toISOString(),
       actor: entry.actor,

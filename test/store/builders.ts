@@ -1,6 +1,6 @@
 // Builders for the records the Store keeps, shared by the contract suite and store tests.
 
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../../src/reply';
 import type { AuditEvent, StoredSettings, Task } from '../../src/domain/types';
 import type { OutboxItem } from '../../src/ports';
 

@@ -4,7 +4,7 @@
 
 import { sandboxConfig } from '../../src/config';
 import type { SimulatorDescription } from '../../sim/description';
-import { createBot } from '../../src/wiring/bot';
+import { createBot } from '../../src/app/bot';
 import { aliOssConnector } from '../../adapters/oss';
 import { mysqlStarRocksConnector } from '../../adapters/starrocks';
 import { openLowdbStore } from '../../adapters/store/lowdb';

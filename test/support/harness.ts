@@ -5,12 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../../src/reply';
 import { sandboxConfig } from '../../src/config';
 import type { BotConfig } from '../../src/config/types';
 import type { Clock, Cron, Store } from '../../src/ports';
-import { createBot } from '../../src/wiring/bot';
-import type { Bot } from '../../src/wiring/bot';
+import { createBot } from '../../src/app/bot';
+import type { Bot } from '../../src/app/bot';
 import type { EngineTiming } from '../../src/services/backup/engine';
 import { aliOssConnector } from '../../adapters/oss';
 import { mysqlStarRocksConnector } from '../../adapters/starrocks';

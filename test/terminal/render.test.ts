@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../../src/reply';
 import { newChoices, renderProgressLine, renderReply } from '../../adapters/terminal';
 import { LIST_REPLY } from './helpers';
 

@@ -1,7 +1,8 @@
-// What a chat adapter hands to the command core, and what it gets back.
+// The chat side of the core: what every chat surface hands to the command core and gets back,
+// and how announcements reach a platform.
 
-import type { Actor, ChannelAddress } from '../src/domain/types';
-import type { FormResult, Reply } from './reply';
+import type { Actor, ChannelAddress } from '../domain/types';
+import type { FormResult, Reply } from '../reply';
 
 /** A typed command: the text after `/backup` (or after `backup ` on DingTalk). */
 export interface CommandInvocation {
@@ -33,4 +34,18 @@ export interface CommandCore {
   submit(submission: FormSubmission): Promise<FormResult>;
   /** Resolves a platform user to the person of the configuration, for display and audit. */
   resolveActor(platform: Actor['platform'], userId: string, displayName?: string): Actor;
+}
+
+/** A message the platform delivered, so it can be edited in place later. */
+export interface DeliveredMessage {
+  platform: ChannelAddress['platform'];
+  channelId: string;
+  messageId: string;
+}
+
+export interface Notifier {
+  readonly platform: ChannelAddress['platform'];
+  post(channel: ChannelAddress, reply: Reply): Promise<DeliveredMessage>;
+  /** Edits a message in place; platforms that cannot edit post a new message and return it. */
+  update(message: DeliveredMessage, reply: Reply): Promise<DeliveredMessage>;
 }

@@ -1,17 +1,19 @@
 // Silence must never mean safety: an enabled instance without a good backup for longer than
 // its schedule allows is announced once, then daily until a backup succeeds.
 
-import { formatDuration, formatLocal } from '../domain/format';
-import { watchdogAllowanceMs } from '../domain/schedule';
-import type { Clock, Logger, Store } from '../ports';
-import type { Announcer } from '../services/announcer';
-import type { BackupCatalog } from '../services/catalog';
-import type { InstanceDirectory } from '../services/instances';
+import { formatDuration, formatLocal } from '../../domain/format';
+import { watchdogAllowanceMs } from '../../domain/schedule';
+import type { Clock, Store } from '../../ports';
+import type { Announcer } from '../../services/announcer';
+import type { BackupCatalog } from '../../services/catalog';
+import type { InstanceDirectory } from '../../services/instances';
+import type { Controller } from '../controller';
 
 const DAY_MS = 24 * 3600_000;
 
-export class Watchdog {
-  private timer: NodeJS.Timeout | null = null;
+export class WatchdogController implements Controller {
+  readonly name = 'watchdog';
+  readonly intervalMs = 10 * 60_000;
 
   constructor(
     private readonly deps: {
@@ -20,39 +22,35 @@ export class Watchdog {
       instances: InstanceDirectory;
       catalog: BackupCatalog;
       announcer: Announcer;
-      log: Logger;
     },
   ) {}
 
-  start(intervalMs = 10 * 60_000): void {
-    this.timer = setInterval(() => {
-      this.check().catch((err: unknown) => this.deps.log.error({ err: err instanceof Error ? err.message : String(err) }, 'watchdog check failed'));
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
+  async reconcile(): Promise<void> {
+    await this.check();
   }
 
   /** Returns the instances alerted this time. */
   async check(): Promise<string[]> {
     const { store, clock, instances, catalog, announcer } = this.deps;
     const now = clock.now();
+    const alerts = { ...((await store.runnerState.get('watchdogAlerts')) ?? {}) };
+    const before = JSON.stringify(alerts);
     const alerted: string[] = [];
     for (const instance of instances.list()) {
-      const settings = await store.getSettings(instance.id);
-      const key = `watchdog.${instance.id}`;
-      if (!settings?.enabled) continue;
+      const settings = await store.settings.get(instance.id);
+      if (!settings?.enabled) {
+        delete alerts[instance.id];
+        continue;
+      }
       const last = await catalog.lastGood(instance.id);
       const since = last?.finishedAt ? new Date(last.finishedAt) : settings.updatedAt ? new Date(settings.updatedAt) : null;
       if (!since) continue;
       const allowance = watchdogAllowanceMs(settings);
       if (now.getTime() - since.getTime() <= allowance) {
-        if (await store.getValue(key)) await store.setValue(key, '');
+        delete alerts[instance.id];
         continue;
       }
-      const previous = await store.getValue(key);
+      const previous = alerts[instance.id];
       if (previous && now.getTime() - new Date(previous).getTime() < DAY_MS) continue;
       await announcer.announce(instance.id, {
         visibility: 'channel',
@@ -63,9 +61,12 @@ export class Watchdog {
           : `⚠ *${instance.id}* has backups enabled but no good backup yet, ${formatDuration(now.getTime() - since.getTime())} after they were enabled (its schedule allows ${formatDuration(allowance)}). Check /backup tasks ${instance.id}.`,
         notes: ['Repeated daily until a backup succeeds.'],
       });
-      await store.setValue(key, now.toISOString());
+      alerts[instance.id] = now.toISOString();
+      // Saved as each is sent, so a restart half-way through repeats none.
+      await store.runnerState.set('watchdogAlerts', alerts);
       alerted.push(instance.id);
     }
+    if (JSON.stringify(alerts) !== before) await store.runnerState.set('watchdogAlerts', alerts);
     return alerted;
   }
 }
