@@ -91,6 +91,19 @@ describe('Socket Mode', () => {
     expect(String(post.args.text)).toContain('retention 10 days');
   });
 
+  it('opens a new connection after Slack sends disconnect, and answers on it', async () => {
+    const opened = fake.socketMode.connectionsOpened;
+    const opens = fake.callsTo('apps.connections.open').length;
+    fake.socketMode.sendDisconnect('refresh_requested');
+    // The client waits its clientPingTimeout (5 s by default) before it reconnects.
+    await fake.waitFor(() => fake.socketMode.connectionsOpened > opened && fake.socketMode.connections === 1, 'the new connection', 15_000);
+    expect(fake.callsTo('apps.connections.open')).toHaveLength(opens + 1);
+    const c = slash('help');
+    expect(await fake.socketMode.sendEnvelope('slash_commands', c.payload)).toEqual({});
+    const [reply] = await fake.waitFor(() => (fake.responsesAt(c.responseUrl).length > 0 ? fake.responsesAt(c.responseUrl) : null), 'help reply');
+    expect(shownText(reply ?? {})).toMatch(/settings/);
+  });
+
   it('serves the routes on its own HTTP port', async () => {
     const res = await fetch(`http://127.0.0.1:${surface.port}/healthz`);
     expect(res.status).toBe(200);
