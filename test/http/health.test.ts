@@ -23,13 +23,13 @@ async function get(path: string): Promise<{ status: number; body: string }> {
 
 describe('health and metrics', () => {
   it('answers 503 before the scheduler runs and 200 with a JSON body once it does', async () => {
-    h = await startHarness();
+    h = await startHarness({ start: false });
     server = await startHttpRoutes(0, healthRoutes(() => h.bot.health(), () => h.bot.metrics.render()));
     const before = await get('/healthz');
     expect(before.status).toBe(503);
     expect(JSON.parse(before.body)).toMatchObject({ ok: false, store: 'up', scheduler: 'down' });
     await h.say('oper1', 'settings prod-1 on days=mon');
-    await h.bot.scheduler.start();
+    await h.start();
     const after = await get('/healthz');
     expect(after.status).toBe(200);
     expect(JSON.parse(after.body)).toMatchObject({ ok: true, store: 'up', scheduler: 'up', scheduledInstances: 1 });
@@ -41,8 +41,8 @@ describe('health and metrics', () => {
     await h.say('oper1', 'settings prod-1 on days=mon');
     const metrics = await get('/metrics');
     expect(metrics.status).toBe(200);
-    expect(metrics.body).toContain('# TYPE backup_bot_outbox_pending gauge');
-    expect(metrics.body).toMatch(/^backup_bot_outbox_pending 1$/m);
+    expect(metrics.body).toContain('# TYPE backup_bot_outbox_depth gauge');
+    expect(metrics.body).toMatch(/^backup_bot_outbox_depth \d+$/m);
     expect(metrics.body).toMatch(/^backup_bot_scheduled_instances 0$/m);
     expect((await get('/nope')).status).toBe(404);
   });
