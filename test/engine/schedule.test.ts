@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxSimulators } from '../../sim/sandbox';
 import type { BackupSet } from '../../src/domain/types';
 import { ManualClock } from '../support/clock';
+import { aFinishedSet } from '../domain/fixtures';
 import { startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
 import { waitFor } from '../support/wait';
@@ -116,6 +117,25 @@ describe('the scheduler', () => {
     await h.start();
     await settle();
     expect(await scheduledSets('prod-1')).toHaveLength(1);
+  });
+});
+
+describe('a FAILED scheduled set', () => {
+  it('leaves its day free, so the catch-up after a restart runs the day again', async () => {
+    const clock = new ManualClock('2026-11-23T20:00:00Z'); // Tue 04:00 Shanghai
+    h = await startHarness({ sims: sims.description, clock, start: false });
+    await h.say('oper1', 'settings prod-1 on days=mon,tue,wed,thu,fri,sat,sun time=01:00');
+    const failed = aFinishedSet({ id: 'bk-20261124-0100-prod-1', trigger: 'scheduled', scheduledDay: '2026-11-24', state: 'FAILED', error: 'the FE was unreachable', databases: [] });
+    await h.store.backupSets.create(failed);
+    await h.store.runnerState.set('schedulerLastSeen', '2026-11-23T16:00:00Z'); // down since Tue 00:00, before the 01:00 run
+    await h.start();
+    await settle();
+    const sets = await scheduledSets('prod-1');
+    expect(sets.map((s) => [s.scheduledDay, s.state, s.late])).toEqual([
+      ['2026-11-24', 'FINISHED', true],
+      ['2026-11-24', 'FAILED', false],
+    ]);
+    expect(h.channel.texts().join('\n')).toMatch(/it runs now, late/);
   });
 });
 

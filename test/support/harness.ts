@@ -17,7 +17,7 @@ import { mysqlStarRocksConnector } from '../../adapters/starrocks';
 import { openLowdbStore } from '../../adapters/store/lowdb';
 import type { SimulatorDescription } from '../../sim/description';
 import { FakeCron } from './cron';
-import { memoryLogger } from './logger';
+import { memoryLogger, type LogRecord } from './logger';
 import { RecordingNotifier } from './recording-notifier';
 import { waitFor } from './wait';
 
@@ -53,6 +53,8 @@ export interface Harness {
   slack: RecordingNotifier;
   dataDir: string;
   config: BotConfig;
+  /** What the bot logged. */
+  log: LogRecord[];
   /** Runs `/backup <text>` as a terminal user. */
   say(user: string, text: string): Promise<Reply>;
   /** Clicks the first button whose label matches, as `user`. */
@@ -72,13 +74,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = options.config ? options.config(base) : base;
   const store = await openLowdbStore(dataDir);
   const cron = options.cron instanceof FakeCron ? options.cron : new FakeCron();
+  const log = memoryLogger();
   const bot = await createBot({
     config,
     store,
     starrocks: mysqlStarRocksConnector,
     oss: aliOssConnector,
     cron: options.cron ?? cron,
-    log: memoryLogger(),
+    log,
     ...(options.clock ? { clock: options.clock } : {}),
     timing: options.timing ?? { pollMinMs: 20, pollMaxMs: 100 },
     ...(options.random ? { random: options.random } : { random: () => 0 }),
@@ -98,6 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack,
     dataDir,
     config,
+    log: log.records,
     say: (user, text) => bot.core.run({ actor: actor(user), text, channel: { platform: 'terminal', channelId: 'terminal' } }),
     async click(user, reply, label) {
       const buttons = [...(reply.buttons ?? []), ...(reply.items ?? []).flatMap((i) => i.buttons ?? [])];
