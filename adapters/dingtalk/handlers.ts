@@ -102,11 +102,11 @@ export function createFrameHandler(deps: HandlerDeps): (frame: StreamFrame) => v
     const p = c.params;
     const found = p.value ? null : deps.cards.find(c.cardId, { id: c.actionIds[0], action: p.action });
     const params = found !== null ? (found.params as Record<string, string>) : p;
-    if (!params.value) return null;
+    if (!params.value && params.action !== 'cancel') return null;
     return {
       action: params.action || 'confirm',
       subject: params.subject ?? '',
-      value: params.value,
+      value: params.value ?? '',
       scope: params.scope === 'item' ? 'item' : 'card',
       caption: truncate(plain(params.caption || params.action || 'button'), 40),
       params,
