@@ -8,7 +8,7 @@
 //   when the gateway sends SYSTEM `disconnect`;
 // - a WebSocket ping of its own per socket (2.1.5 never clears its heartbeat timer).
 // It relies on the SDK's `getEndpoint` / `_connect` / `onDownStream` being overridable and on
-// the private fields `dw_url` and `socket`; the contract tests in test/dingtalk cover them.
+// the private fields `dw_url`, `socket` and `sslopts`; the tests in test/dingtalk cover them.
 
 import { DWClient, type DWClientDownStream } from 'dingtalk-stream';
 import type WebSocket from 'ws';
@@ -30,6 +30,8 @@ export interface StreamClientOptions {
   backoff?: { minMs: number; maxMs: number };
   /** WebSocket ping interval; a ping without a pong by the next one ends the socket. 0 = none. */
   heartbeatMs?: number;
+  /** How long the WebSocket upgrade may take before the attempt fails; default 15 s. */
+  handshakeTimeoutMs?: number;
   random?: () => number;
 }
 
@@ -59,6 +61,9 @@ export class StreamClient extends DWClient {
     const config = { clientId: opts.clientId, clientSecret: opts.clientSecret, ua: 'starrocks-backup-bot', keepAlive: false, debug: false, autoReconnect: false, subscriptions: [] };
     super(config as ConstructorParameters<typeof DWClient>[0]);
     this.opts = opts;
+    // The SDK hands these options to `ws`: a gateway that never completes the upgrade fails
+    // the attempt (and it is retried) instead of holding the connection loop forever.
+    (this as unknown as { sslopts: object }).sslopts = { rejectUnauthorized: true, handshakeTimeout: opts.handshakeTimeoutMs ?? 15_000 };
     for (const topic of opts.topics) {
       this.registerCallbackListener(topic, (frame: DWClientDownStream) => opts.onCallback(frame as unknown as StreamFrame));
     }

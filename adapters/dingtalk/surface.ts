@@ -35,6 +35,8 @@ export interface DingTalkSurfaceOptions {
   /** Reconnect back-off of the Stream connection; default 1 s .. 60 s. */
   backoff?: { minMs: number; maxMs: number };
   heartbeatMs?: number;
+  /** How long the WebSocket upgrade may take; default 15 s. */
+  handshakeTimeoutMs?: number;
   /** Least time between two updates of one card; default 3000 ms. */
   minEditIntervalMs?: number;
   /** Robot sends per conversation per minute; default 20. */
@@ -94,6 +96,7 @@ export async function startDingTalkSurface(opts: DingTalkSurfaceOptions): Promis
     logger: log,
     ...(opts.backoff ? { backoff: opts.backoff } : {}),
     ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}),
+    ...(opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {}),
   });
   await client.start();
   const stream = client;

@@ -51,6 +51,7 @@ export async function startDingTalkHarness(
     logger,
     backoff: { minMs: 20, maxMs: 200 },
     heartbeatMs: 0,
+    handshakeTimeoutMs: 300,
     minEditIntervalMs: 50,
     ...opts.surface,
   });

@@ -4,6 +4,7 @@
 // refused credentials stop the start with a clear message; failures back off.
 
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +93,23 @@ describe('reconnecting', () => {
     expect(gaps[1]).toBeGreaterThanOrEqual(38);
     expect(gaps[2]).toBeGreaterThanOrEqual(78);
     expect(gaps[2]).toBeGreaterThan(gaps[0] as number);
+  });
+  it('a gateway that never completes the WebSocket upgrade fails the attempt, and the next one connects', async () => {
+    const held: Socket[] = [];
+    const blackhole = createServer((socket) => void held.push(socket)); // accepts, never answers
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (blackhole.address() as AddressInfo).port;
+      h.fake.api.failNext('/v1.0/gateway/connections/open', { status: 200, body: { endpoint: `ws://127.0.0.1:${port}/connect`, ticket: 'held' } });
+      h.fake.gateway.dropAll();
+      await h.fake.waitFor(() => held.length > 0, 'the bot to try the silent gateway');
+      const said = h.fake.say('user1', '/backup slow 8');
+      await h.fake.waitFor(() => h.fake.repliesTo(said)[0], 'the reply through the real gateway', 5000);
+      expect(runsOf('slow 8')).toBe(1);
+    } finally {
+      for (const s of held) s.destroy();
+      blackhole.close();
+    }
   });
 });
 
