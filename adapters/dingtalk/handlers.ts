@@ -75,7 +75,8 @@ export function createFrameHandler(deps: HandlerDeps): (frame: StreamFrame) => v
   };
 
   async function onRobot(msg: RobotMessage, messageId: string): Promise<void> {
-    if (!(await once([`robot:${msg.msgId}`, `frame:${messageId}`]))) {
+    // msgId names the message itself: the same message under a new frame is a repeat too.
+    if (!(await once([`robot:${msg.msgId}`]))) {
       logger.info({ kind: 'message', msgId: msg.msgId, messageId }, 'repeated DingTalk message dropped');
       return;
     }
