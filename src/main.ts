@@ -1,6 +1,7 @@
 // Starts the bot. With a configuration file it runs against the real systems; without one it
 // starts the sandbox (simulated StarRocks and OSS with demo data). Chat surfaces follow the
-// environment: Slack when SLACK_* is set, the terminal when no chat platform is (or --terminal).
+// environment: Slack when SLACK_* is set, DingTalk when DINGTALK_* is, the terminal when no chat
+// platform is (or --terminal).
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,9 +11,11 @@ import type { BotConfig } from './config/types';
 import { ConfigError } from './domain/errors';
 import type { Logger } from './ports';
 import { createBot } from './app/bot';
+import { storedSeenMessages } from './app/seen-messages';
 import { nodeCron } from '../adapters/cron/node-cron';
 import { healthRoutes, startHttpRoutes } from '../adapters/http/health';
 import { aliOssConnector } from '../adapters/oss';
+import { startDingTalkSurface } from '../adapters/dingtalk';
 import { startSlackSurface } from '../adapters/slack';
 import { mysqlStarRocksConnector } from '../adapters/starrocks';
 import { openLowdbStore } from '../adapters/store/lowdb';
@@ -108,7 +111,19 @@ async function main(): Promise<void> {
     });
     if (server) stops.push(() => new Promise((r) => server.close(() => r())));
   }
-  if (dingtalkConfigured) log.warn({}, 'DingTalk is configured, but the DingTalk surface is not available in this version');
+  if (dingtalkConfigured) {
+    const dingtalk = await startDingTalkSurface({
+      core: bot.core,
+      clientId: env.DINGTALK_CLIENT_ID as string,
+      clientSecret: env.DINGTALK_CLIENT_SECRET as string,
+      ...(env.DINGTALK_API_URL ? { apiUrl: env.DINGTALK_API_URL } : {}),
+      ...(env.DINGTALK_CARD_TEMPLATE_ID ? { cardTemplateId: env.DINGTALK_CARD_TEMPLATE_ID } : {}),
+      seen: storedSeenMessages(store),
+      logger: log,
+    });
+    bot.notifiers.set('dingtalk', dingtalk.notifier);
+    stops.push(() => dingtalk.stop());
+  }
 
   await bot.start();
 

@@ -24,6 +24,13 @@ export interface Button {
    */
   value: string;
   style?: 'primary' | 'danger';
+  /**
+   * What the button does, in one word (`confirm`, `approve`, `reject`, `delete`, `restore`), and
+   * the id it acts on (an instance, `bk-...`, `rs-...`). Shown by platforms whose buttons carry
+   * parameters (DingTalk cards), so a click explains itself; `value` stays the authority.
+   */
+  action?: string;
+  subject?: string;
   /** Ask before acting: a confirm dialog (Slack) or a second step (elsewhere). */
   confirm?: Confirm;
 }

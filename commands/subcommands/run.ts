@@ -32,6 +32,8 @@ export const runCommand = defineCommand<{ instance: string }>({
             {
               label: 'Run backup now',
               style: 'primary',
+              action: 'confirm',
+              subject: instance,
               value: ctx.signer.action(`run ${instance}`, CONFIRM_TTL_SECONDS, ctx.now),
               confirm: { title: 'Start the backup?', text: `A backup of ${instance} starts now and cannot be interrupted.`, confirm: 'Run backup', deny: 'Not now' },
             },

@@ -47,6 +47,12 @@ export function decodeSeen(text: string): BackupSettings | undefined {
   return { enabled: enabled === 'on', weekdays, time, retentionDays: Number(retention) };
 }
 
+/** The text form of the settings, with these values filled in (for surfaces without forms). */
+export function textForm(instanceId: string, s: BackupSettings): string {
+  const days = s.weekdays.length > 0 ? ` days=${s.weekdays.join(',')}` : '';
+  return `/backup settings ${instanceId} ${s.enabled ? 'on' : 'off'}${days} time=${s.time} retention=${s.retentionDays}`;
+}
+
 export function settingsForm(ctx: CommandContext, current: StoredSettings, instanceId: string): Form {
   const instance = ctx.services.instances.get(instanceId);
   const peak = instance.peakHours.map((p) => `${p.from}-${p.to}`).join(', ');
@@ -132,7 +138,7 @@ export const settingsCommand = defineCommand<SettingsArgs>({
       return reply(`Backup settings of *${instance}*: ${describeSchedule(current, inst.timezone)}. Storage region: ${inst.region} (read-only).`, {
         title: `Backup settings: ${instance}`,
         form: settingsForm(ctx, current, instance),
-        notes: [`Text form: /backup settings ${instance} on days=mon,thu time=02:30 retention=14`],
+        notes: [`Text form: ${textForm(instance, current)}`],
       });
     }
     const saved = await ctx.services.settings.save(ctx.actor, instance, patch, null);
