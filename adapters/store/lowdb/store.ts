@@ -23,7 +23,12 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
           if (closed) return Promise.reject(new Error('the store is closed'));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
+          // Every port method answers with a promise: a refusal thrown at once becomes a rejection.
+          try {
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          } catch (e) {
+            return Promise.reject(e);
+          }
         };
       },
     });
