@@ -198,6 +198,8 @@ describe('lowdb store file', () => {
     await first.close();
     await expect(first.settings.get('prod-1')).rejects.toThrow(/closed/);
     await expect(first.ping()).rejects.toThrow(/closed/);
+    await expect(first.leadership.acquire(new Date())).rejects.toThrow(/closed/);
+    expect(await second.leadership.acquire(new Date())).toMatchObject({ epoch: 1 });
     await second.settings.save(someSettings());
     expect(await readdir(dir)).toContain(LOCK_FILE_NAME);
     await second.close();

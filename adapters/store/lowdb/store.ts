@@ -40,7 +40,8 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
     audit: guard(auditLog(doc)),
     outbox: guard(outbox(doc)),
     runnerState: guard(runnerState(doc)),
-    leadership: lockFileLeadership(doc),
+    // A closed handle grants nothing: a runner still asking after close learns it is not leading.
+    leadership: guard(lockFileLeadership(doc)),
     async ping() {
       if (closed) throw new Error('the store is closed');
       await doc.read(() => undefined);
