@@ -4,7 +4,7 @@ import type { CommandContext, FormSpec } from '../command';
 import { readSettingsValues } from '../forms';
 import { instanceArg } from '../args';
 import { StaleUpdateError, UserError } from '../../src/domain/errors';
-import { parseRetention, parseTime, parseWeekdays, describeSchedule } from '../../src/domain/settings';
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, parseRetention, parseTime, parseWeekdays, describeSchedule } from '../../src/domain/settings';
 import type { SettingsPatch, SettingsSaved } from '../../src/services/settings';
 import { WEEKDAYS } from '../../src/domain/types';
 import type { BackupSettings, StoredSettings, Weekday } from '../../src/domain/types';
@@ -12,7 +12,7 @@ import { quoteInput } from '../../src/domain/text';
 import { reply } from '../../src/reply';
 import type { Form, Reply } from '../../src/reply';
 
-const usage = '/backup settings <instance> [on|off] [days=mon,thu] [time=HH:mm] [retention=7..31]';
+const usage = `/backup settings <instance> [on|off] [days=mon,thu] [time=HH:mm] [retention=${MIN_RETENTION_DAYS}..${MAX_RETENTION_DAYS}]`;
 const FORM_TTL_SECONDS = 3600;
 
 export interface SettingsArgs {
@@ -72,7 +72,7 @@ export function settingsForm(ctx: CommandContext, current: StoredSettings, insta
         initial: current.time,
         hint: peak ? `Peak hours of this instance: ${peak}. A backup reads and copies data files; prefer off-peak hours.` : 'A backup reads and copies data files; prefer off-peak hours.',
       },
-      { kind: 'number', name: 'retentionDays', label: 'Retention (days)', initial: current.retentionDays, min: 7, max: 31, hint: 'Whole days from 7 to 31.' },
+      { kind: 'number', name: 'retentionDays', label: 'Retention (days)', initial: current.retentionDays, min: MIN_RETENTION_DAYS, max: MAX_RETENTION_DAYS, hint: `Whole days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.` },
       { kind: 'readonly', name: 'region', label: 'Storage region', value: `${instance.region} (fixed to the instance region)` },
     ],
   };

@@ -196,7 +196,7 @@ export class Runner {
       } catch (err) {
         loop.failures += 1;
         loop.lastError = message(err);
-        next = Math.min(controller.intervalMs, MAX_ERROR_BACKOFF_MS, 1000 * 2 ** Math.min(loop.failures, 12));
+        next = Math.min(controller.intervalMs, MAX_ERROR_BACKOFF_MS, 1000 * 2 ** Math.min(loop.failures - 1, 12));
         this.deps.log.error({ event: 'controller.error', controller: controller.name, failures: loop.failures, err: message(err) }, `controller ${controller.name} failed; will retry`);
         this.deps.events?.controllerFailed?.(controller.name);
       } finally {

@@ -61,7 +61,7 @@ describe('the command core', () => {
   it('answers retention=40 with the accepted range and saves nothing', async () => {
     const reply = await h.say('oper1', 'settings prod-1 on days=mon retention=40');
     expect(reply.text).toContain('retention must be a whole number of days from 7 to 31, got 40');
-    expect(await h.store.getSettings('prod-1')).toBeNull();
+    expect(await h.store.settings.get('prod-1')).toBeNull();
   });
 
   it('needs a weekday to enable backups', async () => {
@@ -74,7 +74,7 @@ describe('the command core', () => {
     const reply = await h.say('oper1', 'settings prod-1 on days=tue time=10:00');
     expect(reply.tone).toBe('warning');
     expect(reply.notes?.join(' ')).toMatch(/peak/i);
-    expect((await h.store.getSettings('prod-1'))?.time).toBe('10:00');
+    expect((await h.store.settings.get('prod-1'))?.time).toBe('10:00');
   });
 
   it('shows the storage cost note when enabling and the last expiry when disabling', async () => {
@@ -85,7 +85,7 @@ describe('the command core', () => {
   });
 
   it('says when the last existing set expires when backups are turned off', async () => {
-    await h.store.createBackupSet(aFinishedSet({ id: 'bk-20360110-0230-prod-1', finishedAt: '2036-01-10T18:40:00.000Z', retentionDays: 14 }));
+    await h.store.backupSets.create(aFinishedSet({ id: 'bk-20360110-0230-prod-1', finishedAt: '2036-01-10T18:40:00.000Z', retentionDays: 14 }));
     await h.say('oper1', 'settings prod-1 on days=mon');
     const off = await h.say('oper1', 'settings prod-1 off');
     expect(off.notes).toEqual(['No new backups will be taken. Existing sets are kept until they expire; the last one expires 2036-01-25 02:40 UTC+8.']);
@@ -93,7 +93,7 @@ describe('the command core', () => {
 
   it('audits every change and announces it in the instance channel', async () => {
     await h.say('admin1', 'settings prod-1 on days=mon,thu time=02:30');
-    const audit = await h.store.listAudit({ instanceId: 'prod-1' });
+    const audit = await h.store.audit.list({ instanceId: 'prod-1' });
     expect(audit[0]).toMatchObject({ action: 'settings.update', actor: { personId: 'admin1' } });
     await h.flush();
     expect(h.channel.texts().join('\n')).toContain('changed the backup settings of *prod-1*');
@@ -102,7 +102,7 @@ describe('the command core', () => {
   it('refuses a viewer who tries to change settings, naming the role needed', async () => {
     const reply = await h.say('viewer1', 'settings prod-1 on days=mon');
     expect(reply.text).toContain('needs the operator role on prod-1; your role on prod-1 is viewer');
-    expect(await h.store.getSettings('prod-1')).toBeNull();
+    expect(await h.store.settings.get('prod-1')).toBeNull();
   });
 
   it('opens the settings form with current values and the read-only region', async () => {
@@ -124,7 +124,7 @@ describe('the command core', () => {
     const second = await h.bot.core.submit({ actor: actorA, formId: 'settings', context: formA.context, values: { enabled: true, weekdays: ['sun'], time: '01:00', retentionDays: '7' } });
     expect(second.ok).toBe(false);
     expect(second.ok ? '' : Object.values(second.errors).join(' ')).toMatch(/Admin One changed the settings of prod-1.*time 00:00 → 03:00/);
-    expect((await h.store.getSettings('prod-1'))?.time).toBe('03:00');
+    expect((await h.store.settings.get('prod-1'))?.time).toBe('03:00');
   });
 
   it('returns field errors for a bad form instead of saving', async () => {
@@ -149,12 +149,12 @@ describe('the command core', () => {
     expect(ask.buttons?.[0]?.confirm?.text).toMatch(/cannot be interrupted/);
     const refused = await h.click('viewer1', ask, /Run/);
     expect(refused.text).toContain('needs the operator role on prod-1');
-    expect(await h.store.listBackupSets({ instanceId: 'prod-1' })).toEqual([]);
+    expect(await h.store.backupSets.list({ instanceId: 'prod-1' })).toEqual([]);
   });
 
   // A cancel of a running backup is answered with the rule in test/engine/backup-rules.test.ts.
   it('answers a cancel of a finished backup with the rule, and of an unknown one with where to look', async () => {
-    await h.store.createBackupSet(aFinishedSet({ id: 'bk-20261124-0230-prod-1' }));
+    await h.store.backupSets.create(aFinishedSet({ id: 'bk-20261124-0230-prod-1' }));
     const finished = await h.say('oper1', 'cancel bk-20261124-0230-prod-1');
     expect(finished.tone).toBe('error');
     expect(finished.text).toContain(

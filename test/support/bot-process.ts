@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   }
   let last = '';
   setInterval(() => {
-    void store.listBackupSets().then((sets) => {
+    void store.backupSets.list().then((sets) => {
       const line = sets.map((s) => `STATE ${s.id} ${s.state} ${s.databases.map((d) => `${d.database}:${d.state}`).join(',')}`).join('\n');
       if (line && line !== last) {
         last = line;
