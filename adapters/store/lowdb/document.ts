@@ -10,6 +10,9 @@ import { auditEvent, backupSet, delivery, outboxItem, restoreRequest, runnerValu
 /** Bump with a migration in ./migrate.ts when the shape changes. */
 export const DOCUMENT_VERSION = 2;
 
+/** The document keeps this many recent audit events; the append-only audit log keeps them all. */
+export const AUDIT_KEPT_IN_DOCUMENT = 1000;
+
 export const documentSchema = z.looseObject({
   version: z.literal(DOCUMENT_VERSION),
   leaderEpoch: z.number().int().nonnegative(),

@@ -1,10 +1,12 @@
 // One process per data folder: the embedded store takes `<dir>/backup-bot.lock` exclusively when
 // it opens (it holds the pid and host), and a second process on the same folder refuses to start,
-// naming the holder. A lock left by a process that no longer runs on this host is taken over.
+// naming the holder. A lock left by a process that no longer runs on this host is taken over;
+// a lock of another host is never (its process cannot be checked from here).
 
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { open, readFile, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 
 export const LOCK_FILE_NAME = 'backup-bot.lock';
@@ -31,15 +33,72 @@ function isRunning(pid: number): boolean {
   }
 }
 
-async function readLock(path: string): Promise<LockContent | null> {
+interface SeenLock {
+  /** The file's text, to tell later whether it is still the same lock. */
+  text: string;
+  /** Null when the text is not a lock (torn by a crash of an older version): nobody holds it. */
+  holder: LockContent | null;
+}
+
+async function readLock(path: string): Promise<SeenLock | null> {
+  let text: string;
   try {
-    const parsed = LockContent.safeParse(JSON.parse(await readFile(path, 'utf8')));
-    return parsed.success ? parsed.data : null;
+    text = await readFile(path, 'utf8');
   } catch (e) {
     if (errorCode(e) === 'ENOENT') return null;
-    // Half-written by a crash between create and write: nobody can hold it.
-    return null;
+    throw new Error(`cannot read the lock file ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
+  let holder: LockContent | null = null;
+  try {
+    const parsed = LockContent.safeParse(JSON.parse(text));
+    if (parsed.success) holder = parsed.data;
+  } catch {
+    // not JSON: nobody holds it
+  }
+  return { text, holder };
+}
+
+const hidden = (path: string, what: string) => join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.${what}`);
+
+/**
+ * Creates the lock with its whole content in one step (written aside, then hard-linked into
+ * place), so another process never reads a half-written lock. False when someone holds it.
+ */
+async function createLock(path: string, text: string): Promise<boolean> {
+  const temp = hidden(path, 'tmp');
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(temp, path);
+    return true;
+  } catch (e) {
+    if (errorCode(e) === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/**
+ * Removes a stale lock, but only the one that was seen: it is first moved aside (one process
+ * wins the move), and put back if it turns out to be a lock another process took meanwhile.
+ */
+async function breakStaleLock(path: string, seen: SeenLock): Promise<void> {
+  const aside = hidden(path, 'stale');
+  try {
+    await rename(path, aside);
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT') return;
+    throw e;
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => null);
+  if (moved !== seen.text) await link(aside, path).catch(() => undefined);
+  await unlink(aside).catch(() => undefined);
 }
 
 export interface HeldLock {
@@ -52,27 +111,28 @@ export interface HeldLock {
 export async function takeLock(dir: string, now = new Date()): Promise<HeldLock> {
   const path = join(dir, LOCK_FILE_NAME);
   const mine: LockContent = { pid: process.pid, host: hostname(), startedAt: now.toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const text = JSON.stringify(mine);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let created: boolean;
     try {
-      const handle = await open(path, 'wx', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(mine));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      created = await createLock(path, text);
+    } catch (e) {
+      throw new Error(`cannot create the lock file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (created) {
       return {
         path,
         holder: `${mine.host}:${mine.pid}`,
         async release() {
-          const current = await readLock(path);
-          if (current && current.pid === mine.pid && current.host === mine.host) await unlink(path).catch(() => undefined);
+          const current = await readLock(path).catch(() => null);
+          if (current?.text === text) await unlink(path).catch(() => undefined);
         },
       };
-    } catch (e) {
-      if (errorCode(e) !== 'EEXIST') throw new Error(`cannot create the lock file ${path}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const holder = await readLock(path);
+    const seen = await readLock(path);
+    if (seen === null) continue;
+    const { holder } = seen;
+    // The same pid on this host is a former life of this process (pid 1 in a container).
     const stale = holder === null || (holder.host === mine.host && (holder.pid === process.pid || !isRunning(holder.pid)));
     if (!stale) {
       const where = holder.host === mine.host ? `pid ${holder.pid}` : `pid ${holder.pid} on host ${holder.host}`;
@@ -82,7 +142,7 @@ export async function takeLock(dir: string, now = new Date()): Promise<HeldLock>
           `If that process is gone, delete ${path}.`,
       );
     }
-    await unlink(path).catch(() => undefined);
+    await breakStaleLock(path, seen);
   }
   throw new StoreLockedError(`could not take the lock file ${path}: another process keeps taking it`);
 }

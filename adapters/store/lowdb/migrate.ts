@@ -1,7 +1,8 @@
 // Document version 1 → 2: job states become typed (StarRocks' state apart from how the bot knows
-// it), the named values become typed runner state, outbox items can be claimed, and deliveries
-// carry a time so they can be pruned. Anything that is not a version-1 object passes unchanged
-// (the schema check then says what is wrong).
+// it), the named values become typed runner state, outbox items can be claimed and delivered ones
+// leave the outbox, and deliveries carry a time so they can be pruned. Anything that is not a
+// version-1 object passes unchanged (the schema check then says what is wrong). The files beside
+// the document (the kept v1 copy, the audit log) are ./migration-files.ts.
 
 import { BACKUP_JOB_STATES } from '../../../src/domain/jobs';
 
@@ -52,7 +53,10 @@ export function migrateDocument(raw: unknown, now = new Date()): unknown {
     leaderEpoch: 0,
     backupSets: list(raw.backupSets).map((s) => (isObject(s) ? { ...s, databases: list(s.databases).map((d) => (isObject(d) ? typedJob(d) : d)) } : s)),
     restoreRequests: list(raw.restoreRequests).map((r) => (isObject(r) ? { ...r, jobs: [] } : r)),
-    outbox: list(raw.outbox).map((o) => (isObject(o) ? { claimedBy: null, claimedUntil: null, ...o } : o)),
+    // Version 1 kept delivered items; version 2 removes an item once it is delivered.
+    outbox: list(raw.outbox)
+      .filter((o) => !(isObject(o) && typeof o.deliveredAt === 'string'))
+      .map((o) => (isObject(o) ? { claimedBy: null, claimedUntil: null, ...o } : o)),
     deliveries: list(raw.deliveries).map((d) => (isObject(d) ? { at: now.toISOString(), ...d } : d)),
     runnerState: runnerState(list(values)),
     seen: [],

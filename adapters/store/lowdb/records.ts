@@ -21,7 +21,7 @@ const limited = <T>(items: T[], limit: number | undefined): T[] => (limit === un
 export function settingsRecords(doc: SharedDocument): SettingsRecords {
   return {
     get: (instanceId) => doc.read((d) => d.settings.find((s) => s.instanceId === instanceId) ?? null),
-    save(next: StoredSettings) {
+    async save(next: StoredSettings) {
       const saved = copy(checkRecord(storedSettings, `the settings of ${next.instanceId}`, next)) as StoredSettings;
       return doc.write((d) => ({ doc: saveSettingsIn(d, saved), result: saved }));
     },

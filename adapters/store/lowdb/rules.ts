@@ -18,7 +18,8 @@ export function saveSettingsIn(doc: StoreDocument, next: StoredSettings): StoreD
       ? `the settings of ${next.instanceId} were changed by ${stored.updatedBy ?? 'someone'} at ${stored.updatedAt ?? 'an unknown time'} ` +
         `(version ${stored.version}) since you opened them; look at the current values and try again`
       : `the settings of ${next.instanceId} have never been saved, so the first save is version 1, not ${next.version}`;
-    throw new StaleUpdateError<StoredSettings | null>(message, stored);
+    // A copy: whoever catches the error must not be able to change the stored settings.
+    throw new StaleUpdateError<StoredSettings | null>(message, stored && structuredClone(stored));
   }
   const others = doc.settings.filter((s) => s.instanceId !== next.instanceId);
   return { ...doc, settings: [...others, next] };
@@ -30,15 +31,17 @@ function checkSetRules(doc: StoreDocument, set: BackupSet): void {
     throw new Error(`scheduled backup set ${set.id} has no scheduledDay`);
   }
   const others = doc.backupSets.filter((s) => s.id !== set.id && s.instanceId === set.instanceId);
-  if (set.state === 'RUNNING') {
-    const running = others.find((s) => s.state === 'RUNNING');
-    if (running) throw new BackupRunningError(`a backup of ${set.instanceId} is already running: ${running.id}`, running.id);
-  }
+  // The day first: a scheduled run whose day is held by a set still running is done for the
+  // day (DayTakenError), not held back by another backup (BackupRunningError).
   if (holdsItsDay(set)) {
     const holder = others.find((s) => s.scheduledDay === set.scheduledDay && holdsItsDay(s));
     if (holder) {
       throw new DayTakenError(`${set.instanceId} already has a scheduled backup for ${set.scheduledDay}: ${holder.id} (${holder.state})`, holder.id);
     }
+  }
+  if (set.state === 'RUNNING') {
+    const running = others.find((s) => s.state === 'RUNNING');
+    if (running) throw new BackupRunningError(`a backup of ${set.instanceId} is already running: ${running.id}`, running.id);
   }
 }
 
@@ -92,9 +95,10 @@ export function claimDueIn(doc: StoreDocument, now: Date, claimant: string, leas
     .slice(0, Math.max(0, limit));
   if (due.length === 0) return { doc, result: [] };
   const until = new Date(at + leaseMs).toISOString();
-  const ids = new Set(due.map((o) => o.id));
-  const outbox = doc.outbox.map((o) => (ids.has(o.id) ? { ...o, claimedBy: claimant, claimedUntil: until } : o));
-  return { doc: { ...doc, outbox }, result: outbox.filter((o) => ids.has(o.id)) };
+  const claimed = new Map(due.map((o) => [o.id, { ...o, claimedBy: claimant, claimedUntil: until }]));
+  const outbox = doc.outbox.map((o) => claimed.get(o.id) ?? o);
+  // Oldest first, as they were picked (the queue itself keeps the order items were added in).
+  return { doc: { ...doc, outbox }, result: [...claimed.values()] };
 }
 
 /** Delivered items leave the queue at once (where they went is kept in `deliveries`). */
@@ -103,8 +107,14 @@ export function markDeliveredIn(doc: StoreDocument, id: string): StoreDocument {
   return { ...doc, outbox: doc.outbox.filter((o) => o.id !== id) };
 }
 
-export function markFailedIn(doc: StoreDocument, id: string, error: string, nextAttemptAt: Date): StoreDocument {
-  if (!doc.outbox.some((o) => o.id === id)) return doc;
+/**
+ * A failed attempt: counted, the claim released, the next attempt set. A deliverer whose claim
+ * lapsed and was taken by another is ignored: releasing the newer claim would let a third
+ * deliverer send the item while the second is still sending it.
+ */
+export function markFailedIn(doc: StoreDocument, id: string, claimant: string, error: string, nextAttemptAt: Date): StoreDocument {
+  const item = doc.outbox.find((o) => o.id === id);
+  if (!item || (item.claimedBy !== null && item.claimedBy !== claimant)) return doc;
   const outbox = doc.outbox.map((o) =>
     o.id === id ? { ...o, attempts: o.attempts + 1, lastError: error, nextAttemptAt: nextAttemptAt.toISOString(), claimedBy: null, claimedUntil: null } : o,
   );

@@ -2,14 +2,13 @@
 
 import { ConflictError } from '../../../src/domain/errors';
 import type { AuditEvent } from '../../../src/domain/types';
-import { checkRunnerValue } from '../../../src/ports';
+import { checkRunnerValue, isRunnerStateKey } from '../../../src/ports';
 import type { AuditLog, DeliveredMessage, Leadership, Outbox, RunnerState } from '../../../src/ports';
+import { AUDIT_KEPT_IN_DOCUMENT } from './document';
 import { DELIVERIES_KEPT_MS, claimDueIn, enqueueIn, markDeliveredIn, markFailedIn, newestFirst } from './rules';
 import { auditEvent, checkRecord, delivery, outboxItem } from './schemas';
 import { copy, type SharedDocument } from './shared-document';
 
-/** The document keeps this many recent audit events; the append-only audit log keeps them all. */
-export const AUDIT_KEPT_IN_DOCUMENT = 1000;
 /** Remembered ids (chat requests, messages) are pruned once expired; at most this many are kept. */
 const SEEN_KEPT = 20_000;
 
@@ -22,7 +21,7 @@ export function auditLog(doc: SharedDocument): AuditLog {
           if (d.audit.some((a) => a.id === added.id)) throw new ConflictError(`audit event ${added.id} already exists`);
           return { doc: { ...d, audit: [...d.audit, added].slice(-AUDIT_KEPT_IN_DOCUMENT) }, result: undefined };
         },
-        () => doc.appendAuditLine(JSON.stringify(added)),
+        () => doc.appendAudit(added),
       );
     },
     list(filter = {}) {
@@ -47,8 +46,8 @@ export function outbox(doc: SharedDocument): Outbox {
     async markDelivered(id) {
       await doc.write((d) => ({ doc: markDeliveredIn(d, id), result: undefined }));
     },
-    async markFailed(id, _claimant, error, nextAttemptAt) {
-      await doc.write((d) => ({ doc: markFailedIn(d, id, error.slice(0, 500), nextAttemptAt), result: undefined }));
+    async markFailed(id, claimant, error, nextAttemptAt) {
+      await doc.write((d) => ({ doc: markFailedIn(d, id, claimant, error.slice(0, 500), nextAttemptAt), result: undefined }));
     },
     depth: () => doc.read((d) => d.outbox.filter((o) => o.deliveredAt === null).length),
     getDelivery: (key) => doc.read((d) => d.deliveries.find((x) => x.key === key)?.messages ?? []),
@@ -64,15 +63,22 @@ export function outbox(doc: SharedDocument): Outbox {
   };
 }
 
+/** A key the bot does not know (a caller that cast its way past the types) is refused, not looked up. */
+function knownKey(key: string): void {
+  if (!isRunnerStateKey(key)) throw new Error(`runner state ${key}: no such value`);
+}
+
 export function runnerState(doc: SharedDocument): RunnerState {
   return {
-    get(key) {
+    async get(key) {
+      knownKey(key);
       return doc.read((d) => {
         const found = d.runnerState.find((v) => v.name === key);
         return found === undefined ? null : checkRunnerValue(key, found.value);
       });
     },
     async set(key, value) {
+      knownKey(key);
       const checked = checkRunnerValue(key, value);
       await doc.write((d) => ({ doc: { ...d, runnerState: [...d.runnerState.filter((v) => v.name !== key), { name: key, value: copy(checked) }] }, result: undefined }));
     },

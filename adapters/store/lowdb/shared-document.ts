@@ -3,12 +3,14 @@
 // processes by the folder's lock file. A write builds the next document, saves it atomically, and
 // only then makes it current, so a failed save changes nothing, on disk or in memory.
 
-import { appendFile, mkdir, realpath } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { AtomicJsonFile, type WriteTextFile } from './atomic-file';
+import { appendAuditLines, closeTornLine } from './audit-file';
 import { emptyDocument, type StoreDocument } from './document';
 import { takeLock, type HeldLock } from './lock-file';
+import { finishMigration } from './migration-files';
 import { Mutex } from './mutex';
 
 export const STORE_FILE_NAME = 'backup-bot.json';
@@ -24,7 +26,6 @@ export const copy = <T>(value: T): T => structuredClone(value);
 
 export class SharedDocument {
   private readonly mutex = new Mutex();
-  private refs = 0;
   private closed = false;
 
   constructor(
@@ -66,23 +67,21 @@ export class SharedDocument {
   }
 
   /** Appends one line to the append-only audit log (inside a write, before the document). */
-  async appendAuditLine(line: string): Promise<void> {
-    await appendFile(this.auditLogPath, `${line}\n`, { encoding: 'utf8', mode: 0o600 });
+  appendAudit(event: unknown): Promise<void> {
+    return appendAuditLines(this.auditLogPath, [event]);
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('the store is closed');
   }
 
-  retain(): void {
-    this.refs += 1;
+  /** Drops one handle; the last one closes the document and releases the lock. */
+  releaseHandle(): Promise<void> {
+    return releaseHandle(this);
   }
 
-  /** Drops one handle; the last one closes the document and releases the lock. */
-  async releaseHandle(): Promise<void> {
-    this.refs -= 1;
-    if (this.refs > 0) return;
-    opened.delete(this.dir);
+  /** Lets the operations already queued finish, then refuses more and gives the folder up. */
+  async shut(): Promise<void> {
     await this.mutex.run(() => {
       this.closed = true;
     });
@@ -90,18 +89,32 @@ export class SharedDocument {
   }
 }
 
-const opened = new Map<string, Promise<SharedDocument>>();
+/**
+ * The open folders of this process. Handles are counted when they ask, before anything is
+ * awaited, so a handle opened while the last other one closes never gets a closed document; a
+ * folder being closed is opened again only once the close has finished (its queued writes are
+ * on disk and its lock is released), so two documents never live on one folder at once.
+ */
+interface Entry {
+  document: Promise<SharedDocument>;
+  handles: number;
+}
+const opened = new Map<string, Entry>();
+const closing = new Map<string, Promise<void>>();
 
 async function load(dir: string, options: SharedDocumentOptions): Promise<SharedDocument> {
+  await closing.get(dir);
   const lock = await takeLock(dir);
   try {
     const file = new AtomicJsonFile(join(dir, STORE_FILE_NAME), options.writeTextFile);
     const db = new Low<StoreDocument>(file, emptyDocument());
     const existing = await file.read();
     await file.removeLeftovers();
-    db.data = existing ?? emptyDocument();
+    await closeTornLine(join(dir, AUDIT_LOG_NAME));
+    let doc = existing ?? emptyDocument();
+    if (file.migratedFrom !== null) doc = await finishMigration(doc, { storePath: file.path, from: file.migratedFrom, auditLogPath: join(dir, AUDIT_LOG_NAME) });
     // Each process that takes the folder is a new leader: the epoch grows.
-    db.data = { ...db.data, leaderEpoch: db.data.leaderEpoch + 1 };
+    db.data = { ...doc, leaderEpoch: doc.leaderEpoch + 1 };
     await db.write();
     return new SharedDocument(dir, db, lock, db.data.leaderEpoch);
   } catch (e) {
@@ -110,17 +123,35 @@ async function load(dir: string, options: SharedDocumentOptions): Promise<Shared
   }
 }
 
+async function releaseHandle(shared: SharedDocument): Promise<void> {
+  const entry = opened.get(shared.dir);
+  if (!entry) return;
+  entry.handles -= 1;
+  if (entry.handles > 0) return;
+  opened.delete(shared.dir);
+  const done = shared.shut();
+  const settled = done.catch(() => undefined);
+  closing.set(shared.dir, settled);
+  try {
+    await done;
+  } finally {
+    if (closing.get(shared.dir) === settled) closing.delete(shared.dir);
+  }
+}
+
 /** The folder's document, opened once per process and shared by its handles. */
 export async function openSharedDocument(dataDir: string, options: SharedDocumentOptions = {}): Promise<SharedDocument> {
   await mkdir(dataDir, { recursive: true });
   const dir = await realpath(dataDir);
-  let pending = opened.get(dir);
-  if (!pending) {
-    pending = load(dir, options);
-    opened.set(dir, pending);
-    pending.catch(() => opened.delete(dir));
+  let entry = opened.get(dir);
+  if (!entry) {
+    const created: Entry = { document: load(dir, options), handles: 0 };
+    created.document.catch(() => {
+      if (opened.get(dir) === created) opened.delete(dir);
+    });
+    opened.set(dir, created);
+    entry = created;
   }
-  const shared = await pending;
-  shared.retain();
-  return shared;
+  entry.handles += 1;
+  return entry.document;
 }

@@ -23,7 +23,12 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
           if (closed) return Promise.reject(new Error('the store is closed'));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
+          // Every port method answers with a promise: a refusal thrown at once becomes a rejection.
+          try {
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          } catch (e) {
+            return Promise.reject(e);
+          }
         };
       },
     });
@@ -35,7 +40,8 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
     audit: guard(auditLog(doc)),
     outbox: guard(outbox(doc)),
     runnerState: guard(runnerState(doc)),
-    leadership: lockFileLeadership(doc),
+    // A closed handle grants nothing: a runner still asking after close learns it is not leading.
+    leadership: guard(lockFileLeadership(doc)),
     async ping() {
       if (closed) throw new Error('the store is closed');
       await doc.read(() => undefined);
