@@ -20,6 +20,9 @@ export interface Leadership {
   readonly renewEveryMs: number | null;
   /** Becomes or stays the leader: the lease, or null while another process holds it. */
   acquire(now: Date): Promise<Lease | null>;
-  /** Gives leadership up (shutdown); another process may take it at once. */
+  /**
+   * Gives leadership up (shutdown): a lease ends at once so another replica may take it; the
+   * embedded store's lock file is given up when the store closes.
+   */
   release(): Promise<void>;
 }

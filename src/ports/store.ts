@@ -38,11 +38,11 @@ export interface BackupSetFilter {
 
 export interface BackupSetRecords {
   /**
-   * Adds a set, checking in one transaction:
+   * Adds a set, checking in one transaction, in this order:
    * - a duplicate id: `ConflictError`;
-   * - a RUNNING set while the instance has another RUNNING set: `BackupRunningError` naming it;
    * - a scheduled set whose instance already has a scheduled set for that local day that is
-   *   running or good (a FAILED one gives its day back): `DayTakenError` naming it.
+   *   running or good (a FAILED one gives its day back): `DayTakenError` naming it;
+   * - a RUNNING set while the instance has another RUNNING set: `BackupRunningError` naming it.
    */
   create(set: BackupSet): Promise<void>;
   get(id: string): Promise<BackupSet | null>;

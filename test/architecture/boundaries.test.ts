@@ -20,7 +20,7 @@ describe('the dependency rule', () => {
     ['src/services/backup/planted.ts', "import { Pool } from 'mysql2/promise';", /only through src\/ports/],
     ['src/domain/planted.ts', "import type { BotConfig } from '../config/types';", /never imports src\/config/],
     ['src/domain/planted.ts', "import type { Store } from '../ports';", /imports nothing of the project but itself/],
-    ['src/domain/planted.ts', "import { reply } from '../../src/reply';", /chat grammar/],
+    ['src/domain/planted.ts', "import { reply } from '../../commands/reply';", /chat grammar/],
     ['adapters/slack/planted.ts', "import { createCommandCore } from '../../commands/core';", /CommandCore port/],
     ['adapters/oss/planted.ts', "import { startOssSimulator } from '../../sim/oss/server';", /simulators/],
   ])('%s may not: %s', async (file, code, why) => {

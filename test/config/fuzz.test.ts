@@ -130,7 +130,7 @@ describe('fuzzing the configuration', () => {
     setAt(data, ['instances', 0, 'repository'], 'a`; DROP DATABASE x; `' + 'y'.repeat(200));
     const problems = problemsOf(data);
     expect(problems).toContain(
-      'instances[0].id: expected an instance id (lowercase letters, digits and hyphens, starting with a letter), got "prod-1; DROP DATABASE x"',
+      'instances[0].id: expected an instance id (lowercase letters, digits and single hyphens, starting with a letter, at most 63 characters), got "prod-1; DROP DATABASE x"',
     );
     expect(problems.find((p) => p.startsWith('instances[0].repository'))).toMatch(/got "a`; DROP DATABASE x; `y+…"$/);
   });
