@@ -53,20 +53,29 @@ describe('lowdb store file', () => {
   });
 
   describe('refuses to open a file it cannot trust, and never touches it', () => {
-    const cases: [string, string, RegExp][] = [
-      ['not JSON', '{"version": 1, "settings": [', /not valid JSON/],
-      ['empty', '', /it is empty/],
-      ['a JSON array', '[]', /not a backup-bot store/],
-      ['a wrong shape', JSON.stringify({ version: 1, settings: 'nope' }), /settings: .*expected array/i],
+    const moveAside = /Move it aside/;
+    const repair = /Only some records are bad: `BOT_DATA_DIR=.* npm run store:repair` moves them into backup-bot\.rejected-<time>\.json/;
+    const cases: [string, string, RegExp, RegExp][] = [
+      ['not JSON', '{"version": 1, "settings": [', /not valid JSON/, moveAside],
+      ['empty', '', /it is empty/, moveAside],
+      ['a JSON array', '[]', /not a backup-bot store/, moveAside],
+      ['a wrong shape', JSON.stringify({ version: 1, settings: 'nope' }), /settings: .*expected array/i, moveAside],
       [
         'a bad record inside',
         JSON.stringify({ ...emptyDoc(), backupSets: [{ ...aBackupSet(), state: 'HALF_DONE' }] }),
-        /backupSets\.0\.state/,
+        /backupSets\[0\] \(id bk-[^)]+\) state: /,
+        repair,
       ],
-      ['a newer version', JSON.stringify({ ...emptyDoc(), version: 99 }), /newer version of the bot/],
+      [
+        'an audit record written for a forged user',
+        JSON.stringify({ ...emptyDoc(), audit: [anAuditEvent({ id: 'ev-ok' }), { ...anAuditEvent({ id: 'ev-forged' }), actor: { platform: 'slack', personId: null } }] }),
+        /audit\[1\] \(id ev-forged\) actor\.userId: /,
+        repair,
+      ],
+      ['a newer version', JSON.stringify({ ...emptyDoc(), version: 99 }), /newer version of the bot/, moveAside],
     ];
 
-    it.each(cases)('%s', async (_what, content, why) => {
+    it.each(cases)('%s', async (_what, content, why, advice) => {
       await mkdir(dir, { recursive: true });
       await writeFile(file, content);
       const error = await openLowdbStore(dir).catch((e: unknown) => e);
@@ -74,7 +83,7 @@ describe('lowdb store file', () => {
       const message = (error as Error).message;
       expect(message).toContain(file);
       expect(message).toMatch(why);
-      expect(message).toMatch(/move it aside/);
+      expect(message).toMatch(advice);
       expect(await readFile(file, 'utf8')).toBe(content);
     });
 

@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { checkDocument, type StoreDocument } from './document';
+import { checkDocument, StoreDocumentError, type StoreDocument } from './document';
+
+/** Where `npm run store:repair` puts the records it takes out (`<time>` is an ISO time). */
+export const REJECTED_FILE_PATTERN = 'backup-bot.rejected-<time>.json';
 
 /** Writes the whole text to `path` durably (the default opens, writes, fsyncs and closes). */
 export type WriteTextFile = (path: string, text: string) => Promise<void>;
@@ -52,11 +55,12 @@ export class AtomicJsonFile implements Adapter<StoreDocument> {
     this.tempPrefix = `.${basename(path)}.`;
   }
 
-  private refusal(what: string): Error {
-    return new Error(
-      `cannot open the store file ${this.path}: ${what}. The file was left untouched; move it aside ` +
-        `(e.g. mv ${this.path} ${this.path}.broken) to start with an empty store, or put back a good copy.`,
-    );
+  private refusal(what: string, repairable = false): Error {
+    const advice = repairable
+      ? `Only some records are bad: \`BOT_DATA_DIR=${dirname(this.path)} npm run store:repair\` moves them into ` +
+        `${REJECTED_FILE_PATTERN} beside it and keeps the rest.`
+      : `Move it aside (e.g. mv ${this.path} ${this.path}.broken) to start with an empty store, or put back a good copy.`;
+    return new Error(`cannot open the store file ${this.path}: ${what}. The file was left untouched. ${advice}`);
   }
 
   /** The document, or null when the file does not exist yet. */
@@ -79,7 +83,7 @@ export class AtomicJsonFile implements Adapter<StoreDocument> {
     try {
       return checkDocument(raw);
     } catch (e) {
-      throw this.refusal(describe(e));
+      throw this.refusal(describe(e), e instanceof StoreDocumentError && e.repairable);
     }
   }
 

@@ -145,17 +145,35 @@ const outboxItem = z.looseObject({
 });
 const deliveredMessage = z.looseObject({ platform, channelId: z.string(), messageId: z.string() });
 
+/**
+ * The schema of one record of each list of the document. Reads check the whole file with them,
+ * and every write checks the records it adds or changes with the same ones, so a write the next
+ * start would refuse is refused when it is made.
+ */
+export const RECORD_SCHEMAS = {
+  settings: storedSettings,
+  backupSets: backupSet,
+  restoreRequests: restoreRequest,
+  tasks: task,
+  audit: auditEvent,
+  outbox: outboxItem,
+  /** Pairs, not an object keyed by the key: a key like `__proto__` must stay plain data. */
+  deliveries: z.looseObject({ key: z.string(), messages: z.array(deliveredMessage) }),
+  values: z.looseObject({ name: z.string(), value: z.string() }),
+} as const;
+export type RecordList = keyof typeof RECORD_SCHEMAS;
+export const RECORD_LISTS = Object.keys(RECORD_SCHEMAS) as RecordList[];
+
 export const documentSchema = z.looseObject({
   version: z.number().int().positive(),
-  settings: z.array(storedSettings),
-  backupSets: z.array(backupSet),
-  restoreRequests: z.array(restoreRequest),
-  tasks: z.array(task),
-  audit: z.array(auditEvent),
-  outbox: z.array(outboxItem),
-  /** Pairs, not an object keyed by the key: a key like `__proto__` must stay plain data. */
-  deliveries: z.array(z.looseObject({ key: z.string(), messages: z.array(deliveredMessage) })),
-  values: z.array(z.looseObject({ name: z.string(), value: z.string() })),
+  settings: z.array(RECORD_SCHEMAS.settings),
+  backupSets: z.array(RECORD_SCHEMAS.backupSets),
+  restoreRequests: z.array(RECORD_SCHEMAS.restoreRequests),
+  tasks: z.array(RECORD_SCHEMAS.tasks),
+  audit: z.array(RECORD_SCHEMAS.audit),
+  outbox: z.array(RECORD_SCHEMAS.outbox),
+  deliveries: z.array(RECORD_SCHEMAS.deliveries),
+  values: z.array(RECORD_SCHEMAS.values),
 });
 
 export interface StoreDocument {
@@ -187,19 +205,50 @@ export function emptyDocument(): StoreDocument {
   };
 }
 
-/** Checks a parsed file; throws an Error listing what is wrong, by path. */
+/** Why a file is not a valid store; `repairable` when only some records are bad (npm run store:repair). */
+export class StoreDocumentError extends Error {
+  constructor(
+    message: string,
+    readonly repairable: boolean,
+  ) {
+    super(message);
+    this.name = 'StoreDocumentError';
+  }
+}
+
+/** Checks a parsed file; throws a StoreDocumentError naming each bad record by list, index and id. */
 export function checkDocument(raw: unknown): StoreDocument {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const version = (raw as { version?: unknown }).version;
     if (typeof version === 'number' && version > DOCUMENT_VERSION) {
-      throw new Error(`it was written by a newer version of the bot (document version ${version}, this bot reads up to ${DOCUMENT_VERSION})`);
+      throw new StoreDocumentError(`it was written by a newer version of the bot (document version ${version}, this bot reads up to ${DOCUMENT_VERSION})`, false);
     }
   }
   const result = documentSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
-    const more = result.error.issues.length > 5 ? ` (and ${result.error.issues.length - 5} more)` : '';
-    throw new Error(`its content is not a backup-bot store: ${problems.join('; ')}${more}`);
+    const issues = result.error.issues;
+    const problems = issues.slice(0, 5).map((i) => describeIssuePath(raw, i.path, i.message));
+    const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+    // Only records are wrong (every issue is inside a list): the rest can be kept.
+    const repairable = issues.every((i) => i.path.length >= 2 && RECORD_LISTS.includes(i.path[0] as RecordList) && typeof i.path[1] === 'number');
+    throw new StoreDocumentError(`its content is not a backup-bot store: ${problems.join('; ')}${more}`, repairable);
   }
   return result.data;
+}
+
+/** `audit[0] (id ev-1) actor.userId: Invalid input` for an issue inside a record, else the path. */
+function describeIssuePath(raw: unknown, path: PropertyKey[], message: string): string {
+  const [list, index, ...rest] = path;
+  if (typeof list === 'string' && typeof index === 'number' && RECORD_LISTS.includes(list as RecordList)) {
+    const record = (raw as Record<string, unknown[]>)[list]?.[index];
+    return `${recordName(list, index, record)} ${rest.map(String).join('.') || '(record)'}: ${message}`;
+  }
+  return `${path.map(String).join('.') || '(top)'}: ${message}`;
+}
+
+/** How a record is named in messages: its list, its index and, when it has one, its id. */
+export function recordName(list: string, index: number, record: unknown): string {
+  const r = typeof record === 'object' && record !== null ? (record as Record<string, unknown>) : {};
+  const id = [r.id, r.instanceId, r.key, r.name].find((v) => typeof v === 'string' && v !== '');
+  return `${list}[${index}]${typeof id === 'string' ? ` (id ${id.length > 80 ? `${id.slice(0, 80)}…` : id})` : ''}`;
 }

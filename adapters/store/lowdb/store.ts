@@ -11,6 +11,7 @@ import type { BackupSetFilter, DeliveredMessage, OutboxItem, Store } from '../..
 import { AtomicJsonFile, type WriteTextFile } from './atomic-file';
 import { emptyDocument, type StoreDocument } from './document';
 import { Mutex } from './mutex';
+import { checkChangedRecords } from './records';
 import {
   createBackupSetIn,
   enqueueIn,
@@ -58,12 +59,16 @@ class LowdbStore implements Store {
     });
   }
 
-  /** Builds the next document, saves it, then makes it current; returns what `change` says. */
+  /**
+   * Builds the next document, checks the records it adds or changes (the schemas reads use),
+   * saves it, then makes it current; returns what `change` says.
+   */
   private write<T>(change: (doc: StoreDocument) => { doc: StoreDocument; result: T }): Promise<T> {
     return this.mutex.run(async () => {
       this.assertOpen();
       const previous = this.db.data;
       const { doc, result } = change(previous);
+      checkChangedRecords(previous, doc);
       this.db.data = doc;
       try {
         await this.db.write();
