@@ -20,6 +20,7 @@ import { Clusters } from '../services/clusters';
 import { InstanceDirectory } from '../services/instances';
 import type { Services } from '../services/services';
 import { SettingsService } from '../services/settings';
+import { SeenKeys } from './seen-keys';
 
 export interface BotParts {
   config: BotConfig;
@@ -44,6 +45,8 @@ export interface Bot {
   metrics: Metrics;
   /** Chat surfaces register here as they start. */
   notifiers: Map<ChannelAddress['platform'], Notifier>;
+  /** Chat requests already handled, kept across restarts (a replayed request is dropped). */
+  seenRequests: SeenKeys;
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): Promise<{ ok: boolean; store: string; scheduler: string; scheduledInstances: number; runningBackups: number; surfaces: string[] }>;
@@ -84,7 +87,12 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     await store.setValue(SIGNING_KEY, key);
   }
   const signer = new TokenSigner(Buffer.from(key, 'hex'));
-  const core = createCommandCore({ services, signer, log: log.child({ part: 'commands' }) });
+  const unreadable = (problem: string) => log.warn({ problem }, 'a stored list of seen keys could not be read; starting it afresh');
+  // A confirm button does its work once: a second click (or a replayed one) is told it was done.
+  const usedButtons = new SeenKeys(store, { name: 'commands.used-buttons', keepMs: 24 * 3600_000, maxEntries: 2000, onUnreadable: unreadable });
+  const core = createCommandCore({ services, signer, usedButtons, log: log.child({ part: 'commands' }) });
+  // Slack signs a request for 5 minutes either way of its timestamp: 10 minutes covers any replay.
+  const seenRequests = new SeenKeys(store, { name: 'chat.seen-requests', keepMs: 10 * 60_000, maxEntries: 5000, onUnreadable: unreadable });
 
   const scheduler = new BackupScheduler({
     cron: parts.cron,
@@ -114,6 +122,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     outbox,
     metrics,
     notifiers,
+    seenRequests,
     async start() {
       const resumed = await engine.resumeRunning();
       if (resumed.length) log.info({ resumed }, 'resuming backups a previous run left running');
