@@ -63,14 +63,13 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   };
 
   /**
-   * Whether a request is new: not a retry seen by this process (any of `keys`), nor one handled
-   * before a restart (the first key, kept by `seen`). 'unrecorded' when that could not be kept.
+   * Whether a request is new: not a retry seen by this process, nor one handled before a
+   * restart (kept by `seen`). 'unrecorded' when that could not be kept.
    */
-  const freshness = async (keys: string[], persist = true): Promise<Fresh> => {
-    if (!deliveries.first(keys, true)) return 'repeat';
-    if (!persist || keys[0] === undefined) return 'new';
+  const freshness = async (key: string): Promise<Fresh> => {
+    if (!deliveries.first([key], true)) return 'repeat';
     try {
-      return (await seen.firstTime(keys[0], now())) ? 'new' : 'repeat';
+      return (await seen.firstTime(key, now())) ? 'new' : 'repeat';
     } catch (err) {
       logger.error({ err: clip(err instanceof Error ? err.message : String(err), 300) }, 'could not record a Slack request as handled');
       return 'unrecorded';
@@ -94,7 +93,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     }
     await ack();
     const c = request.body;
-    const fresh = await freshness([`trigger:${c.trigger_id}`]);
+    const fresh = await freshness(`trigger:${c.trigger_id}`);
     logger.info(
       { kind: 'command', user: c.user_id, channel: c.channel_id, subcommand: clip(c.text.trim().split(/\s+/)[0] ?? '', 32), retryNum: context.retryNum, repeated: fresh === 'repeat' },
       fresh === 'repeat' ? 'repeated slash command dropped' : 'slash command',
@@ -120,9 +119,9 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     }
     const b = request.body;
     const action = b.actions[0];
-    if (action === undefined || action.type !== 'button') return;
-    const keys = [`trigger:${b.trigger_id}`, ...(action.action_ts !== undefined ? [`action:${action.action_ts}:${b.user.id}:${action.action_id}`] : [])];
-    const fresh = await freshness(keys);
+    if (action === undefined) return;
+    // One click, one trigger_id: Slack's retries and any replay carry the same one.
+    const fresh = await freshness(`trigger:${b.trigger_id}`);
     logger.info({ kind: 'action', user: b.user.id, retryNum: context.retryNum, repeated: fresh === 'repeat' }, fresh === 'repeat' ? 'repeated button click dropped' : 'button click');
     if (fresh === 'repeat') return;
     const fromView = b.view !== undefined ? decodeFormMetadata(b.view.private_metadata)?.channelId : undefined;
@@ -159,7 +158,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       await ack(ackFor(await earlier, meta.channelId, inputs) ?? undefined);
       return;
     }
-    const fresh = await freshness([`trigger:${triggerId}`]);
+    const fresh = await freshness(`trigger:${triggerId}`);
     if (fresh !== 'new') {
       logger.info({ kind: 'submission', user: user.id, retryNum: context.retryNum, repeated: fresh === 'repeat' }, fresh === 'repeat' ? 'replayed submission dropped' : 'submission not recorded');
       const errors = fresh === 'unrecorded' ? toSlackErrors({ form: unrecorded.text }, inputs) : null;

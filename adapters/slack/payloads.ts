@@ -55,8 +55,9 @@ const viewSchema = z.object({
   app_installed_team_id: optional(shortId),
 });
 
+/** The bot renders buttons only: a click on anything else is not one of its elements. */
 const buttonSchema = z.object({
-  type: z.string().max(40),
+  type: z.literal('button'),
   action_id: z.string().min(1).max(255),
   block_id: optional(z.string().max(255)),
   value: z.string().max(2000).optional(),
@@ -119,9 +120,12 @@ export type SlackRequest =
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Sorts a parsed body (a JSON object or the form fields of a slash command) and checks it. */
-export function readSlackRequest(body: Record<string, unknown>): SlackRequest {
-  if ('command' in body) return check('command', slashCommandSchema, body);
+/**
+ * Sorts a parsed body (a JSON object, or the form fields of a slash command: `formFields`) and
+ * checks it. Slack sends form fields only for slash commands; everything else is a `payload`.
+ */
+export function readSlackRequest(body: Record<string, unknown>, formFields = false): SlackRequest {
+  if (formFields || 'command' in body) return check('command', slashCommandSchema, body);
   switch (body.type) {
     case 'block_actions':
       return check('action', blockActionsSchema, body);

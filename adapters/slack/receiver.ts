@@ -106,10 +106,11 @@ export class GatedReceiver implements Receiver {
       log.warn({ reason: body }, 'Slack request refused: malformed body');
       return send(res, { status: 400 });
     }
-    if (body.type === 'url_verification' && typeof body.challenge === 'string' && body.challenge.length <= 200) {
-      return send(res, { status: 200, json: { challenge: body.challenge } });
+    const { type: kind, challenge } = body.fields;
+    if (kind === 'url_verification' && typeof challenge === 'string' && challenge.length <= 200) {
+      return send(res, { status: 200, json: { challenge } });
     }
-    const request = readSlackRequest(body);
+    const request = readSlackRequest(body.fields, body.formFields);
     if (request.kind === 'other') {
       log.info({ type: request.type }, 'Slack request of a kind this bot does not handle: acknowledged, nothing done');
       return send(res, { status: 200 });
@@ -183,15 +184,22 @@ export function verify(secret: string, headers: IncomingMessage['headers'], body
   return null;
 }
 
-/** A signed body as one JSON object, or why it is not one. */
-export function parseBody(contentType: string | undefined, text: string): Record<string, unknown> | string {
+/**
+ * A signed body as one JSON object (`formFields` when it is the form fields of a slash command
+ * rather than a JSON payload), or why it is not one.
+ */
+export function parseBody(contentType: string | undefined, text: string): { fields: Record<string, unknown>; formFields: boolean } | string {
+  let fields: Record<string, unknown> | string;
   if (contentType === 'application/x-www-form-urlencoded') {
-    const fields = parseQuery(text);
-    if (!('payload' in fields)) return { ...fields };
-    return jsonObject(fields.payload, 'the payload field');
+    const form = parseQuery(text);
+    if (!('payload' in form)) return { fields: { ...form }, formFields: true };
+    fields = jsonObject(form.payload, 'the payload field');
+  } else if (contentType === 'application/json') {
+    fields = jsonObject(text, 'the body');
+  } else {
+    return `content type ${clip(contentType, 60)} is not one Slack sends`;
   }
-  if (contentType === 'application/json') return jsonObject(text, 'the body');
-  return `content type ${clip(contentType, 60)} is not one Slack sends`;
+  return typeof fields === 'string' ? fields : { fields, formFields: false };
 }
 
 function jsonObject(text: unknown, what: string): Record<string, unknown> | string {
