@@ -1,6 +1,6 @@
 // The whole bot behind the real Slack surface, its store on disk: a confirmed "Run backup now"
 // click replayed by someone who captured it, before and after a restart of the bot, does not
-// start a second backup; clicking the same button again is answered "already done"; a button
+// start a second backup; a forged click (user a string) runs nothing and the store still opens; clicking the same button again is answered "already done"; a button
 // made by another bot, or a button value edited to carry another user, is refused.
 
 import { randomBytes } from 'node:crypto';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackSurface, type SlackSurface } from '../../adapters/slack';
 import { TokenSigner } from '../../commands/signing';
 import { startSandboxSimulators } from '../../sim/sandbox';
-import { blockActionsBody, postSigned, postToBot, signSlackRequest, slashCommandBody, startFakeSlack, walkBlocks, type FakeSlack, type FoundButton, type JsonObject } from '../../sim/slack';
+import { blockActionsBody, postSigned, postToBot, shownText, signSlackRequest, slashCommandBody, startFakeSlack, walkBlocks, type FakeSlack, type FoundButton, type JsonObject } from '../../sim/slack';
 import { endedSet } from '../support/backups';
 import { startHarness, type Harness } from '../support/harness';
 import { captureLogger, type LogLine } from './harness';
@@ -95,6 +95,14 @@ describe('a captured "Run backup now" click', () => {
 
     expect((await postToBot(bot.url, captured.body, captured.headers)).status).toBe(200);
     await fake.waitFor(() => bot.logs.some((l) => l.msg === 'repeated button click dropped'), 'the replay to be dropped');
+
+    // The probe's forged click (user a string) ran a backup as nobody and wrote an audit record
+    // that stopped the next start. Now it is refused, and the restart below opens the store.
+    const forgedUrl = fake.responseUrl();
+    const forged = new URLSearchParams({ payload: JSON.stringify({ ...JSON.parse(new URLSearchParams(signedClick('U0ADMIN1', run).body).get('payload') ?? '{}'), user: 'U0ADMIN1', response_url: forgedUrl }) }).toString();
+    expect((await postToBot(bot.url, forged, signSlackRequest(secret, forged))).status).toBe(200);
+    expect(shownText(await fake.waitFor(() => fake.responsesAt(forgedUrl)[0], 'the refusal', 10_000))).toBe('This request could not be read: user is not an object. Nothing was done.');
+    expect((await bot.h.store.listAudit()).every((a) => typeof a.actor.userId === 'string' && a.actor.userId !== '')).toBe(true);
     await bot.stop();
 
     bot = await startBot();
