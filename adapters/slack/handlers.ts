@@ -114,7 +114,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     if (request.kind !== 'action') {
       const r = refused(request, 'action');
       const url = r === null ? undefined : refusalResponseUrl(r);
-      if (r !== null && url !== undefined) work.push(() => answer(errorReply(refusalText(r)), { userId: '', channelId: null, responseUrl: url }, 'refusal'));
+      if (r !== null && url !== undefined) work.push(async () => void (await delivery.toResponseUrl(url, errorReply(refusalText(r)))));
       return;
     }
     const b = request.body;
