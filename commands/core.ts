@@ -21,6 +21,11 @@ export interface CommandCoreDeps {
   services: Services;
   signer: TokenSigner;
   log: Logger;
+  /** Remembers the confirm buttons already used (across restarts); without it a button works every time. */
+  usedButtons?: {
+    firstTime(key: string, at: Date, keepUntil?: Date): Promise<boolean>;
+    forget(key: string): Promise<void>;
+  };
 }
 
 const GENERAL_USAGE = 'Usage: /backup <command> [arguments]. Try /backup help';
@@ -53,7 +58,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
     return errorReply(`Sorry, something went wrong (error id ${errorId}). Nothing more was done; the bot's log has the details.`);
   }
 
-  async function execute(text: string, actor: Actor, channel: ChannelAddress | null, confirmed: boolean): Promise<Reply> {
+  async function execute(text: string, actor: Actor, channel: ChannelAddress | null, confirmed: boolean, beforeHandle?: () => Promise<void>): Promise<Reply> {
     const tokens = tokenize(text);
     const name = (tokens.words[0] ?? 'help').toLowerCase();
     const command = byName.get(name);
@@ -64,6 +69,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
     const ctx: CommandContext = { actor, channel, confirmed, now: services.clock.now(), services, signer };
     const args = command.parse(tokens);
     if (command.role !== 'anyone') requireRole(command, await command.scope(args, ctx), actor);
+    await beforeHandle?.();
     log.info({ command: command.name, actor: actor.personId ?? `${actor.platform}:${actor.userId}`, confirmed }, 'command');
     return command.handle(args, ctx);
   }
@@ -82,10 +88,24 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
     },
 
     async act(invocation: ActionInvocation): Promise<Reply> {
+      const used = deps.usedButtons;
+      const key = `button:${invocation.value}`;
+      let spent = false;
       try {
-        const token = signer.readAction(invocation.value, services.clock.now());
-        return await execute(token.c, invocation.actor, invocation.channel, true);
+        const now = services.clock.now();
+        const token = signer.readAction(invocation.value, now);
+        // Spent once the clicker's role is checked (a refused click leaves it to the right person).
+        const spend = async (): Promise<void> => {
+          if (used === undefined) return;
+          if (!(await used.firstTime(key, now, new Date(token.x * 1000)))) {
+            throw new UserError(`already done: this button was used before, so nothing more was done. To do it again, type /backup ${token.c}`);
+          }
+          spent = true;
+        };
+        return await execute(token.c, invocation.actor, invocation.channel, true, spend);
       } catch (err) {
+        // It did not work: the same button may be tried again.
+        if (spent && used !== undefined) await used.forget(key).catch(() => undefined);
         return failure(err, { action: true, actor: invocation.actor.userId });
       }
     },

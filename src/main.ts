@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       port,
       routes,
       logger: log,
+      seenRequests: bot.seenRequests,
     });
     bot.notifiers.set('slack', slack.notifier);
     stops.push(() => slack.stop());

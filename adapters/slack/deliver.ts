@@ -109,6 +109,11 @@ export class ReplyDelivery {
     }
   }
 
+  /** A reply to the person behind a response_url only (a refused request names no one else). */
+  toResponseUrl(url: string, reply: Reply): Promise<boolean> {
+    return this.respond(url, { response_type: 'ephemeral', replace_original: false, ...this.render(reply) });
+  }
+
   /** POSTs to a response_url; false when Slack did not take it. */
   private async respond(url: string, body: object): Promise<boolean> {
     try {

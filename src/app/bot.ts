@@ -27,6 +27,7 @@ import type { Services } from '../services/services';
 import { SettingsService } from '../services/settings';
 import { TaskBook } from '../services/tasks';
 import { checkHealth, type Health } from './health';
+import { storedSeenKeys, type StoredSeenKeys } from './seen-keys';
 
 /** How often running jobs are looked at: first after a change, at most while nothing moves. */
 export interface PollTiming {
@@ -64,6 +65,8 @@ export interface Bot {
   metrics: BotMetrics;
   /** Chat surfaces register here as they start. */
   notifiers: Map<ChannelAddress['platform'], Notifier>;
+  /** Chat requests already handled, kept across restarts (a replayed request is dropped). */
+  seenRequests: StoredSeenKeys;
   start(): Promise<void>;
   /** Stops the controllers (waiting for work under way); the store stays open for the caller to close. */
   stop(): Promise<void>;
@@ -103,7 +106,11 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   const restores = new RestoreService(store, clock, audit, announcer);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);
   const services: Services = { clock, people, instances, overview, settings, catalog, backups, restores, tasks };
-  const core = createCommandCore({ services, signer: new TokenSigner(await signingKey(store)), log: log.child({ part: 'commands' }) });
+  // A confirm button does its work once: a second click (or a replayed one) is told it was done.
+  const usedButtons = storedSeenKeys(store, 'commands.button', 24 * 3600_000);
+  const core = createCommandCore({ services, signer: new TokenSigner(await signingKey(store)), usedButtons, log: log.child({ part: 'commands' }) });
+  // Slack signs a request for 5 minutes either way of its timestamp: 10 minutes covers any replay.
+  const seenRequests = storedSeenKeys(store, 'slack.request', 10 * 60_000);
 
   const notifiers = new Map<ChannelAddress['platform'], Notifier>();
   let scheduler: SchedulerController | null = null;
@@ -171,6 +178,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     controllers,
     metrics,
     notifiers,
+    seenRequests,
     start: () => theRunner.start(),
     async stop() {
       await theRunner.stop();

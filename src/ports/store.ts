@@ -146,6 +146,8 @@ export interface RunnerState {
    * it was already remembered and has not expired. Atomic: two callers never both get true.
    */
   firstSeen(scope: string, id: string, at: Date, ttlMs: number): Promise<boolean>;
+  /** Forgets a remembered id (a failed action may be tried again). */
+  forget(scope: string, id: string): Promise<void>;
 }
 
 export interface Store {

@@ -20,7 +20,7 @@ export class PeopleDirectory {
   roleOf(actor: Actor, instanceId: string | null): Role | null {
     if (actor.platform === 'system') return 'admin';
     // An account without a usable id is nobody: no role, not even the default one.
-    if (typeof actor.userId !== 'string' || actor.userId.trim() === '' || actor.userId.length > 256) return null;
+    if (typeof actor.userId !== 'string' || actor.userId.trim() === '' || actor.userId.length > 200) return null;
     const person = actor.personId ? (this.people.find((p) => p.id === actor.personId) ?? null) : null;
     return roleFor(person, instanceId, this.defaultRole);
   }

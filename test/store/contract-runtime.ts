@@ -85,6 +85,15 @@ export function defineRuntimeContract(ctx: ContractContext): void {
       expect(won).toEqual(Array.from({ length: 10 }, () => true));
     });
 
+    it('forgets an id on request (a failed action may be tried again), in that scope only', async () => {
+      await ctx.store.runnerState.firstSeen('buttons', 'b1', at, HOUR);
+      await ctx.store.runnerState.firstSeen('other', 'b1', at, HOUR);
+      await (await ctx.second()).runnerState.forget('buttons', 'b1');
+      await ctx.store.runnerState.forget('buttons', 'never-seen');
+      expect(await ctx.store.runnerState.firstSeen('buttons', 'b1', plus(1), HOUR)).toBe(true);
+      expect(await ctx.store.runnerState.firstSeen('other', 'b1', plus(1), HOUR)).toBe(false);
+    });
+
     it('remembers across a restart', async () => {
       await ctx.store.runnerState.firstSeen('slack', 'Ev001', at, HOUR);
       const store = await ctx.reopen();

@@ -56,8 +56,9 @@ export class AtomicJsonFile implements Adapter<StoreDocument> {
 
   private refusal(what: string): Error {
     return new Error(
-      `cannot open the store file ${this.path}: ${what}. The file was left untouched; move it aside ` +
-        `(e.g. mv ${this.path} ${this.path}.broken) to start with an empty store, or put back a good copy.`,
+      `cannot open the store file ${this.path}: ${what}. The file was left untouched. When single records are ` +
+        `named, \`npm run store:repair\` (with the same BOT_DATA_DIR) moves them aside into a file of their own and keeps the rest; ` +
+        `otherwise move it aside (e.g. mv ${this.path} ${this.path}.broken) to start with an empty store, or put back a good copy.`,
     );
   }
 

@@ -91,6 +91,12 @@ export function runnerState(doc: SharedDocument): RunnerState {
         return { doc: { ...d, seen }, result: true };
       });
     },
+    async forget(scope, id) {
+      await doc.write((d) => {
+        const seen = d.seen.filter((s) => !(s.scope === scope && s.id === id));
+        return { doc: seen.length === d.seen.length ? d : { ...d, seen }, result: undefined };
+      });
+    },
   };
 }
 

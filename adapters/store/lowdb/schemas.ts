@@ -169,3 +169,32 @@ export function checkRecord<T>(schema: z.ZodType<T>, what: string, value: unknow
   const where = issue && issue.path.length ? issue.path.join('.') : '(record)';
   throw new Error(`refused to save ${what}: ${where}: ${issue?.message ?? 'invalid'}; nothing was changed`);
 }
+
+/** Every list of the document and the schema of its records (the repair tool checks them one by one). */
+export const RECORD_SCHEMAS = {
+  settings: storedSettings,
+  backupSets: backupSet,
+  restoreRequests: restoreRequest,
+  tasks: task,
+  audit: auditEvent,
+  outbox: outboxItem,
+  deliveries: delivery,
+  runnerState: runnerValue,
+  seen: seenId,
+} as const;
+export type RecordList = keyof typeof RECORD_SCHEMAS;
+export const RECORD_LISTS = Object.keys(RECORD_SCHEMAS) as RecordList[];
+
+/** What is wrong with one record of a list (empty when it is valid). */
+export function recordProblems(list: RecordList, record: unknown): string[] {
+  const result = RECORD_SCHEMAS[list].safeParse(record);
+  if (result.success) return [];
+  return result.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`);
+}
+
+/** How a record is named in messages: its list, its index and, when it has one, its id. */
+export function recordName(list: string, index: number, record: unknown): string {
+  const r = typeof record === 'object' && record !== null ? (record as Record<string, unknown>) : {};
+  const id = [r.id, r.instanceId, r.key, r.name].find((v) => typeof v === 'string' && v !== '');
+  return `${list}[${index}]${typeof id === 'string' ? ` (${id.length > 80 ? `${id.slice(0, 80)}…` : id})` : ''}`;
+}
