@@ -150,7 +150,8 @@ export interface RunnerState {
   forget(scope: string, id: string): Promise<void>;
 }
 
-export interface Store {
+/** Every kind of record, as one transaction or the whole store sees it. */
+export interface StoreRecords {
   readonly settings: SettingsRecords;
   readonly backupSets: BackupSetRecords;
   readonly restores: RestoreRecords;
@@ -158,7 +159,17 @@ export interface Store {
   readonly audit: AuditLog;
   readonly outbox: Outbox;
   readonly runnerState: RunnerState;
+}
+
+export interface Store extends StoreRecords {
   readonly leadership: Leadership;
+  /**
+   * Runs `work` in one transaction: every write made through `tx` lands together when `work`
+   * resolves, or none does when it throws; reads through `tx` see its own writes. This is how a
+   * change of state and the announcement and audit record it causes are written as one. Inside
+   * `work`, use only `tx` (the store itself waits until the transaction ends).
+   */
+  atomically<T>(work: (tx: StoreRecords) => Promise<T>): Promise<T>;
   /** Throws when the store cannot be read (health). */
   ping(): Promise<void>;
   /** Waits for the operations already queued, then refuses any more; releases leadership. */

@@ -29,13 +29,16 @@ export class RestoreService {
   async withdraw(actor: Actor, id: string): Promise<RestoreRequest> {
     const request = await this.get(id);
     if (!request) throw new NotFoundError(`there is no restore request ${id}`);
-    const withdrawn = await this.store.restores.update(id, (current) => cancelRestore(current, this.clock.now()));
-    await this.audit.record({ actor, action: 'restore.withdraw', instanceId: request.targetInstanceId, subject: id, before: request.state, after: withdrawn.state });
-    await this.announcer.announce(request.targetInstanceId, {
-      visibility: 'channel',
-      tone: 'info',
-      text: `Restore request *${id}* (${request.backupSetId} → ${request.targetInstanceId}) was withdrawn by ${actor.displayName ?? actor.userId}.`,
+    return this.store.atomically(async (tx) => {
+      const withdrawn = await tx.restores.update(id, (current) => cancelRestore(current, this.clock.now()));
+      await this.audit.record({ actor, action: 'restore.withdraw', instanceId: request.targetInstanceId, subject: id, before: request.state, after: withdrawn.state }, tx);
+      await this.announcer.announce(
+        request.targetInstanceId,
+        { visibility: 'channel', tone: 'info', text: `Restore request *${id}* (${request.backupSetId} → ${request.targetInstanceId}) was withdrawn by ${actor.displayName ?? actor.userId}.` },
+        null,
+        tx,
+      );
+      return withdrawn;
     });
-    return withdrawn;
   }
 }

@@ -87,26 +87,34 @@ export class SettingsService {
       updatedAt: now.toISOString(),
       updatedBy: actor.personId ?? `${actor.platform}:${actor.userId}`,
     };
+    const notes = await this.notesFor(before, next, instance.timezone);
+    const schedule = describeSchedule(next, instance.timezone);
     let after: StoredSettings;
     try {
-      after = await this.store.settings.save(next);
+      // The change, its audit record and its announcement land together.
+      after = await this.store.atomically(async (tx) => {
+        const saved = await tx.settings.save(next);
+        await this.audit.record({ actor, action: 'settings.update', instanceId, subject: instanceId, before, after: saved }, tx);
+        await this.announcer.announce(
+          instanceId,
+          {
+            visibility: 'channel',
+            tone: 'info',
+            title: `Backup settings of ${instanceId} changed`,
+            text: `${actor.displayName ?? this.personName(actor.personId)} changed the backup settings of *${instanceId}*: ${changes.join('; ')}.\nSchedule now: ${schedule}.`,
+            notes: [...warnings, ...notes],
+          },
+          null,
+          tx,
+        );
+        return saved;
+      });
     } catch (err) {
       if (err instanceof StaleUpdateError) {
         throw new StaleUpdateError(this.staleMessage(err.current as StoredSettings, before), err.current);
       }
       throw err;
     }
-
-    const notes = await this.notesFor(before, after, instance.timezone);
-    await this.audit.record({ actor, action: 'settings.update', instanceId, subject: instanceId, before, after });
-    const schedule = describeSchedule(after, instance.timezone);
-    await this.announcer.announce(instanceId, {
-      visibility: 'channel',
-      tone: 'info',
-      title: `Backup settings of ${instanceId} changed`,
-      text: `${actor.displayName ?? this.personName(actor.personId)} changed the backup settings of *${instanceId}*: ${changes.join('; ')}.\nSchedule now: ${schedule}.`,
-      notes: [...warnings, ...notes],
-    });
     for (const listener of this.listeners) listener(after);
     return { before, after, changes, warnings, notes };
   }

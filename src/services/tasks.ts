@@ -3,7 +3,7 @@
 
 import type { BackupSet, Task } from '../domain/types';
 import { databaseStatus } from './backup/report';
-import type { Clock, Store } from '../ports';
+import type { Clock, Store, StoreRecords } from '../ports';
 
 export class TaskBook {
   constructor(
@@ -20,10 +20,11 @@ export class TaskBook {
   }
 
   /** Records a task's state; fields not given keep their value (or the task's defaults). */
-  async record(task: Pick<Task, 'id' | 'kind' | 'instanceId' | 'subject'> & Partial<Task>): Promise<void> {
+  async record(task: Pick<Task, 'id' | 'kind' | 'instanceId' | 'subject'> & Partial<Task>, tx?: StoreRecords): Promise<void> {
+    const records = tx ?? this.store;
     const now = this.clock.now().toISOString();
-    const existing = await this.store.tasks.get(task.id);
-    await this.store.tasks.upsert({
+    const existing = await records.tasks.get(task.id);
+    await records.tasks.upsert({
       state: 'RUNNING',
       progress: null,
       detail: '',
@@ -35,7 +36,7 @@ export class TaskBook {
     });
   }
 
-  async backupProgress(set: BackupSet): Promise<void> {
+  async backupProgress(set: BackupSet, tx?: StoreRecords): Promise<void> {
     const done = set.databases.filter((d) => d.state === 'FINISHED' || d.state === 'FAILED').length;
     await this.record({
       id: set.id,
@@ -46,10 +47,10 @@ export class TaskBook {
       startedAt: set.startedAt,
       progress: set.databases.length ? { done, total: set.databases.length, unit: 'databases' } : null,
       detail: set.databases.map((d) => `${d.database}: ${databaseStatus(d)}`).join(', '),
-    });
+    }, tx);
   }
 
-  async backupEnded(set: BackupSet): Promise<void> {
+  async backupEnded(set: BackupSet, tx?: StoreRecords): Promise<void> {
     const ok = set.databases.filter((d) => d.state === 'FINISHED').length;
     await this.record({
       id: set.id,
@@ -61,6 +62,6 @@ export class TaskBook {
       finishedAt: set.finishedAt,
       progress: set.databases.length ? { done: set.databases.length, total: set.databases.length, unit: 'databases' } : null,
       detail: set.state === 'FAILED' ? (set.error ?? 'failed') : `${set.state}, ${ok}/${set.databases.length} databases`,
-    });
+    }, tx);
   }
 }

@@ -11,6 +11,7 @@ import { defineOutboxContract } from './contract-outbox';
 import { defineRecordsContract } from './contract-records';
 import { defineRuntimeContract } from './contract-runtime';
 import { defineSettingsContract } from './contract-settings';
+import { defineTransactionContract } from './contract-transactions';
 import { defineValidationContract } from './contract-validation';
 
 export interface StoreUnderTest {
@@ -74,6 +75,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     defineOutboxContract(ctx);
     defineRuntimeContract(ctx);
     defineValidationContract(ctx);
+    defineTransactionContract(ctx);
   });
 }
 

@@ -14,11 +14,11 @@ import type {
 } from '../../../src/ports';
 import { createBackupSetIn, newestFirst, replaceBackupSetIn, saveSettingsIn } from './rules';
 import { backupSet, checkRecord, restoreRequest, storedSettings, task } from './schemas';
-import { copy, type SharedDocument } from './shared-document';
+import { copy, type DocumentAccess } from './shared-document';
 
 const limited = <T>(items: T[], limit: number | undefined): T[] => (limit === undefined ? items : items.slice(0, Math.max(0, limit)));
 
-export function settingsRecords(doc: SharedDocument): SettingsRecords {
+export function settingsRecords(doc: DocumentAccess): SettingsRecords {
   return {
     get: (instanceId) => doc.read((d) => d.settings.find((s) => s.instanceId === instanceId) ?? null),
     async save(next: StoredSettings) {
@@ -29,7 +29,7 @@ export function settingsRecords(doc: SharedDocument): SettingsRecords {
   };
 }
 
-export function backupSetRecords(doc: SharedDocument): BackupSetRecords {
+export function backupSetRecords(doc: DocumentAccess): BackupSetRecords {
   return {
     async create(set: BackupSet) {
       const added = copy(checkRecord(backupSet, `backup set ${set.id}`, set)) as BackupSet;
@@ -60,7 +60,7 @@ export function backupSetRecords(doc: SharedDocument): BackupSetRecords {
   };
 }
 
-export function restoreRecords(doc: SharedDocument): RestoreRecords {
+export function restoreRecords(doc: DocumentAccess): RestoreRecords {
   return {
     async create(request: RestoreRequest) {
       const added = copy(checkRecord(restoreRequest, `restore ${request.id}`, request)) as RestoreRequest;
@@ -96,7 +96,7 @@ export function restoreRecords(doc: SharedDocument): RestoreRecords {
   };
 }
 
-export function taskRecords(doc: SharedDocument): TaskRecords {
+export function taskRecords(doc: DocumentAccess): TaskRecords {
   return {
     async upsert(next: Task) {
       const saved = copy(checkRecord(task, `task ${next.id}`, next)) as Task;

@@ -7,12 +7,12 @@ import type { AuditLog, DeliveredMessage, Leadership, Outbox, RunnerState } from
 import { AUDIT_KEPT_IN_DOCUMENT } from './document';
 import { DELIVERIES_KEPT_MS, claimDueIn, enqueueIn, markDeliveredIn, markFailedIn, newestFirst } from './rules';
 import { auditEvent, checkRecord, delivery, outboxItem } from './schemas';
-import { copy, type SharedDocument } from './shared-document';
+import { copy, type DocumentAccess, type SharedDocument } from './shared-document';
 
 /** Remembered ids (chat requests, messages) are pruned once expired; at most this many are kept. */
 const SEEN_KEPT = 20_000;
 
-export function auditLog(doc: SharedDocument): AuditLog {
+export function auditLog(doc: DocumentAccess): AuditLog {
   return {
     async append(event: AuditEvent) {
       const added = copy(checkRecord(auditEvent, `audit event ${event.id}`, event)) as AuditEvent;
@@ -33,7 +33,7 @@ export function auditLog(doc: SharedDocument): AuditLog {
   };
 }
 
-export function outbox(doc: SharedDocument): Outbox {
+export function outbox(doc: DocumentAccess): Outbox {
   return {
     async enqueue(item) {
       const checked = checkRecord(outboxItem.pick({ id: true, key: true, channel: true, reply: true, createdAt: true }), `notification ${item.id}`, item);
@@ -68,7 +68,7 @@ function knownKey(key: string): void {
   if (!isRunnerStateKey(key)) throw new Error(`runner state ${key}: no such value`);
 }
 
-export function runnerState(doc: SharedDocument): RunnerState {
+export function runnerState(doc: DocumentAccess): RunnerState {
   return {
     async get(key) {
       knownKey(key);

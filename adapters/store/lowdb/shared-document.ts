@@ -24,7 +24,18 @@ export interface SharedDocumentOptions {
 /** Callers get copies: nothing they do to a returned record reaches the store. */
 export const copy = <T>(value: T): T => structuredClone(value);
 
-export class SharedDocument {
+type Change<T> = (doc: StoreDocument) => { doc: StoreDocument; result: T };
+
+/** What the record ports need of the document: the shared one, or one transaction's working copy. */
+export interface DocumentAccess {
+  /** Runs a query; what it returns is a copy. */
+  read<T>(query: (doc: StoreDocument) => T): Promise<T>;
+  /** Applies a change; `before` runs just before the change is saved (the audit log line). */
+  write<T>(change: Change<T>, before?: () => Promise<void>): Promise<T>;
+  appendAudit(event: unknown): Promise<void>;
+}
+
+export class SharedDocument implements DocumentAccess {
   private readonly mutex = new Mutex();
   private closed = false;
 
@@ -63,6 +74,56 @@ export class SharedDocument {
         throw e;
       }
       return copy(result);
+    });
+  }
+
+  /**
+   * Runs `work` as one transaction: its reads and writes go to a working copy of the document,
+   * which is saved once, atomically, when `work` resolves; nothing is saved when it throws. Other
+   * operations wait meanwhile (`work` must use only the access it is given).
+   */
+  transaction<T>(work: (access: DocumentAccess) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      this.assertOpen();
+      const previous = this.db.data;
+      let working = previous;
+      const befores: (() => Promise<void>)[] = [];
+      let open = true;
+      const guard = (): void => {
+        if (!open) throw new Error('the transaction has ended');
+      };
+      const access: DocumentAccess = {
+        read: async (query) => {
+          guard();
+          return copy(query(working));
+        },
+        write: async (change, before) => {
+          guard();
+          const { doc, result } = change(working);
+          if (doc !== working) {
+            working = doc;
+            if (before) befores.push(before);
+          }
+          return copy(result);
+        },
+        appendAudit: (event) => this.appendAudit(event),
+      };
+      let result: T;
+      try {
+        result = await work(access);
+      } finally {
+        open = false;
+      }
+      if (working === previous) return result;
+      for (const before of befores) await before();
+      this.db.data = working;
+      try {
+        await this.db.write();
+      } catch (e) {
+        this.db.data = previous;
+        throw e;
+      }
+      return result;
     });
   }
 

@@ -1,10 +1,22 @@
 // The Store on one JSON file (lowdb) in the data folder: every port over one shared document,
 // the folder's lock file as leadership.
 
-import type { Store } from '../../../src/ports';
+import type { Store, StoreRecords } from '../../../src/ports';
 import { backupSetRecords, restoreRecords, settingsRecords, taskRecords } from './records';
 import { auditLog, lockFileLeadership, outbox, runnerState } from './runtime-records';
-import { openSharedDocument, type SharedDocumentOptions } from './shared-document';
+import { openSharedDocument, type DocumentAccess, type SharedDocumentOptions } from './shared-document';
+
+function recordsOver(access: DocumentAccess): StoreRecords {
+  return {
+    settings: settingsRecords(access),
+    backupSets: backupSetRecords(access),
+    restores: restoreRecords(access),
+    tasks: taskRecords(access),
+    audit: auditLog(access),
+    outbox: outbox(access),
+    runnerState: runnerState(access),
+  };
+}
 
 export type LowdbStoreOptions = SharedDocumentOptions;
 
@@ -32,14 +44,19 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
         };
       },
     });
+  const records = recordsOver(doc);
   return {
-    settings: guard(settingsRecords(doc)),
-    backupSets: guard(backupSetRecords(doc)),
-    restores: guard(restoreRecords(doc)),
-    tasks: guard(taskRecords(doc)),
-    audit: guard(auditLog(doc)),
-    outbox: guard(outbox(doc)),
-    runnerState: guard(runnerState(doc)),
+    settings: guard(records.settings),
+    backupSets: guard(records.backupSets),
+    restores: guard(records.restores),
+    tasks: guard(records.tasks),
+    audit: guard(records.audit),
+    outbox: guard(records.outbox),
+    runnerState: guard(records.runnerState),
+    atomically(work) {
+      if (closed) return Promise.reject(new Error('the store is closed'));
+      return doc.transaction((access) => work(recordsOver(access)));
+    },
     // A closed handle grants nothing: a runner still asking after close learns it is not leading.
     leadership: guard(lockFileLeadership(doc)),
     async ping() {

@@ -4,6 +4,7 @@
 import { formatDuration, formatLocal } from '../../domain/format';
 import { watchdogAllowanceMs } from '../../domain/schedule';
 import type { Clock, Store } from '../../ports';
+import type { Reply } from '../../reply';
 import type { Announcer } from '../../services/announcer';
 import type { BackupCatalog } from '../../services/catalog';
 import type { InstanceDirectory } from '../../services/instances';
@@ -34,7 +35,7 @@ export class WatchdogController implements Controller {
     const { store, clock, instances, catalog, announcer } = this.deps;
     const now = clock.now();
     const alerts = { ...((await store.runnerState.get('watchdogAlerts')) ?? {}) };
-    const before = JSON.stringify(alerts);
+    let before = JSON.stringify(alerts);
     const alerted: string[] = [];
     for (const instance of instances.list()) {
       const settings = await store.settings.get(instance.id);
@@ -52,7 +53,9 @@ export class WatchdogController implements Controller {
       }
       const previous = alerts[instance.id];
       if (previous && now.getTime() - new Date(previous).getTime() < DAY_MS) continue;
-      await announcer.announce(instance.id, {
+      alerts[instance.id] = now.toISOString();
+      const saved = { ...alerts };
+      const alert: Reply = {
         visibility: 'channel',
         tone: 'error',
         title: `No good backup of ${instance.id}`,
@@ -60,10 +63,13 @@ export class WatchdogController implements Controller {
           ? `⚠ *${instance.id}* has had no good backup for ${formatDuration(now.getTime() - since.getTime())}: the last one is ${last.id}, finished ${formatLocal(since, instance.timezone)}. Its schedule allows ${formatDuration(allowance)}. Check /backup list ${instance.id} and /backup tasks ${instance.id}.`
           : `⚠ *${instance.id}* has backups enabled but no good backup yet, ${formatDuration(now.getTime() - since.getTime())} after they were enabled (its schedule allows ${formatDuration(allowance)}). Check /backup tasks ${instance.id}.`,
         notes: ['Repeated daily until a backup succeeds.'],
+      };
+      // The alert and the record that it was sent land together: a restart repeats none.
+      await store.atomically(async (tx) => {
+        await announcer.announce(instance.id, alert, null, tx);
+        await tx.runnerState.set('watchdogAlerts', saved);
       });
-      alerts[instance.id] = now.toISOString();
-      // Saved as each is sent, so a restart half-way through repeats none.
-      await store.runnerState.set('watchdogAlerts', alerts);
+      before = JSON.stringify(alerts);
       alerted.push(instance.id);
     }
     if (JSON.stringify(alerts) !== before) await store.runnerState.set('watchdogAlerts', alerts);

@@ -7,7 +7,7 @@ import type { InstanceConfig } from '../../config/types';
 import { transitionBackupSet } from '../../domain/backup-set';
 import { OutsideError } from '../../domain/errors';
 import type { BackupSet, DatabaseBackup } from '../../domain/types';
-import type { Clock, Logger, Store } from '../../ports';
+import type { Clock, Logger, Store, StoreRecords } from '../../ports';
 import type { Announcer } from '../announcer';
 import { SYSTEM_ACTOR, type Auditor } from '../audit';
 import type { BackupCatalog } from '../catalog';
@@ -59,8 +59,11 @@ export class BackupRuns {
 
   private async progress(set: BackupSet): Promise<void> {
     const instance = this.deps.instances.find(set.instanceId);
-    await this.deps.announcer.announce(set.instanceId, progressReply(set, instance, this.deps.clock.now()), `backup:${set.id}`);
-    await this.deps.tasks.backupProgress(set);
+    const reply = progressReply(set, instance, this.deps.clock.now());
+    await this.deps.store.atomically(async (tx) => {
+      await this.deps.announcer.announce(set.instanceId, reply, `backup:${set.id}`, tx);
+      await this.deps.tasks.backupProgress(set, tx);
+    });
   }
 
   /** Preflight and inventory; false when the set failed here. */
@@ -163,7 +166,7 @@ export class BackupRuns {
     // The set finished when its last job did, by the jobs' own times: expiry counts from there.
     const times = set.databases.map((d) => (d.finishedAt ? Date.parse(d.finishedAt) : NaN)).filter((t) => !Number.isNaN(t));
     const finishedAt = times.length ? new Date(Math.max(...times)) : this.deps.clock.now();
-    const done = await this.deps.store.backupSets.update(set.id, (s) =>
+    await this.end(set.id, (s) =>
       transitionBackupSet(
         {
           ...s,
@@ -176,21 +179,28 @@ export class BackupRuns {
         finishedAt,
       ),
     );
-    await this.conclude(done);
   }
 
   private async fail(set: BackupSet, reason: string): Promise<void> {
     const now = this.deps.clock.now();
-    const done = await this.deps.store.backupSets.update(set.id, (s) => transitionBackupSet({ ...s, leftOut: set.leftOut, error: reason }, 'FAILED', now));
-    await this.conclude(done);
+    await this.end(set.id, (s) => transitionBackupSet({ ...s, leftOut: set.leftOut, error: reason }, 'FAILED', now));
   }
 
-  private async conclude(set: BackupSet): Promise<void> {
+  /** The set's end, its announcements, its task and its audit record land together. */
+  private async end(setId: string, transition: (s: BackupSet) => BackupSet): Promise<void> {
+    const done = await this.deps.store.atomically(async (tx) => {
+      const ended = await tx.backupSets.update(setId, transition);
+      await this.conclude(ended, tx);
+      return ended;
+    });
+    this.deps.onEnded?.(done);
+  }
+
+  private async conclude(set: BackupSet, tx: StoreRecords): Promise<void> {
     const instance = this.deps.instances.find(set.instanceId);
-    await this.deps.announcer.announce(set.instanceId, completionReply(set, instance), `backup:${set.id}`);
-    if (set.state !== 'FINISHED') await this.deps.announcer.announce(set.instanceId, failureAlert(set));
-    await this.deps.tasks.backupEnded(set);
-    await this.deps.audit.record({ actor: SYSTEM_ACTOR, action: 'backup.finish', instanceId: set.instanceId, subject: set.id, after: { state: set.state, sizeBytes: set.sizeBytes, error: set.error } });
-    this.deps.onEnded?.(set);
+    await this.deps.announcer.announce(set.instanceId, completionReply(set, instance), `backup:${set.id}`, tx);
+    if (set.state !== 'FINISHED') await this.deps.announcer.announce(set.instanceId, failureAlert(set), null, tx);
+    await this.deps.tasks.backupEnded(set, tx);
+    await this.deps.audit.record({ actor: SYSTEM_ACTOR, action: 'backup.finish', instanceId: set.instanceId, subject: set.id, after: { state: set.state, sizeBytes: set.sizeBytes, error: set.error } }, tx);
   }
 }

@@ -7,7 +7,7 @@ import { BackupRunningError, ConflictError, DayTakenError, NotFoundError, UserEr
 import { formatLocal } from '../../domain/format';
 import { backupSetId, withCollisionSuffix } from '../../domain/ids';
 import type { Actor, BackupSet } from '../../domain/types';
-import type { Clock, Logger, Store } from '../../ports';
+import type { Clock, Logger, Store, StoreRecords } from '../../ports';
 import type { Announcer } from '../announcer';
 import { SYSTEM_ACTOR, type Auditor } from '../audit';
 import type { InstanceDirectory } from '../instances';
@@ -58,7 +58,9 @@ export class BackupService {
     const instance = this.deps.instances.get(instanceId);
     let set: BackupSet;
     try {
-      set = await this.create(instance, 'manual', actor, null, false);
+      set = await this.create(instance, 'manual', actor, null, false, (created, tx) =>
+        this.deps.audit.record({ actor, action: 'backup.run', instanceId, subject: created.id, after: { trigger: 'manual' } }, tx),
+      );
     } catch (err) {
       if (err instanceof BackupRunningError) {
         const running = await this.get(err.holder);
@@ -66,7 +68,6 @@ export class BackupService {
       }
       throw err;
     }
-    await this.deps.audit.record({ actor, action: 'backup.run', instanceId, subject: set.id, after: { trigger: 'manual' } });
     this.started(set);
     return set;
   }
@@ -77,7 +78,9 @@ export class BackupService {
     if (!instance) return null;
     let set: BackupSet;
     try {
-      set = await this.create(instance, 'scheduled', SYSTEM_ACTOR, day, late);
+      set = await this.create(instance, 'scheduled', SYSTEM_ACTOR, day, late, (created, tx) =>
+        this.deps.audit.record({ actor: SYSTEM_ACTOR, action: 'backup.run', instanceId, subject: created.id, after: { trigger: 'scheduled', day, late } }, tx),
+      );
     } catch (err) {
       if (err instanceof DayTakenError) {
         this.deps.log.info({ instanceId, day, holder: err.holder }, 'scheduled backup skipped: the day is taken');
@@ -95,7 +98,6 @@ export class BackupService {
       }
       throw err;
     }
-    await this.deps.audit.record({ actor: SYSTEM_ACTOR, action: 'backup.run', instanceId, subject: set.id, after: { trigger: 'scheduled', day, late } });
     this.started(set);
     return set;
   }
@@ -115,19 +117,29 @@ export class BackupService {
     this.deps.onStarted?.(set);
   }
 
-  private async create(instance: InstanceConfig, trigger: BackupSet['trigger'], actor: Actor, day: string | null, late: boolean): Promise<BackupSet> {
+  /** Writes the new set and its audit record in one transaction (a duplicate id tries the next). */
+  private async create(
+    instance: InstanceConfig,
+    trigger: BackupSet['trigger'],
+    actor: Actor,
+    day: string | null,
+    late: boolean,
+    audit: (set: BackupSet, tx: StoreRecords) => Promise<void>,
+  ): Promise<BackupSet> {
     const now = this.deps.clock.now();
     const settings = await this.deps.settings.current(instance.id);
     const base = backupSetId(now, instance.timezone, instance.id);
     for (let n = 1; n < 100; n++) {
       const id = withCollisionSuffix(base, n);
-      if (await this.deps.store.backupSets.get(id)) continue;
       const set = newBackupSet({ id, instance, trigger, actor, day, late, startedAt: now, retentionDays: settings.retentionDays });
       try {
-        await this.deps.store.backupSets.create(set);
-        return set;
+        return await this.deps.store.atomically(async (tx) => {
+          await tx.backupSets.create(set);
+          await audit(set, tx);
+          return set;
+        });
       } catch (err) {
-        // Another process took this id between our look and our write: try the next one.
+        // Another set has this id (made the same minute, here or by another process): the next one.
         if (err instanceof ConflictError && !(err instanceof DayTakenError) && !(err instanceof BackupRunningError)) continue;
         throw err;
       }
