@@ -12,8 +12,9 @@ import { openLowdbStore } from '../adapters/store/lowdb';
 import { sandboxConfig } from '../src/config';
 import type { BotConfig, InstanceConfig } from '../src/config/types';
 import type { Logger } from '../src/ports';
-import { BackupScheduler } from '../src/runner/scheduler';
-import { createBot } from '../src/wiring/bot';
+import { SchedulerController } from '../src/runner/controllers/scheduler';
+import { Announcer } from '../src/services/announcer';
+import { createBot } from '../src/app/bot';
 import { OFFLINE_SIMS } from '../test/support/harness';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   // The settings exist before the measured start, as they would after a restart.
   const prep = await openLowdbStore(dir);
   for (const instance of config.instances) {
-    await prep.saveSettings({ instanceId: instance.id, enabled: true, weekdays: ['mon', 'wed', 'fri'], time: '00:00', retentionDays: 7, version: 1, updatedAt: new Date().toISOString(), updatedBy: 'bench' });
+    await prep.settings.save({ instanceId: instance.id, enabled: true, weekdays: ['mon', 'wed', 'fri'], time: '00:00', retentionDays: 7, version: 1, updatedAt: new Date().toISOString(), updatedBy: 'bench' });
   }
   await prep.close();
   global.gc?.();
@@ -41,9 +42,9 @@ async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   const store = await openLowdbStore(dir);
   const bot = await createBot({ config, store, starrocks: mysqlStarRocksConnector, oss: aliOssConnector, cron: nodeCron, log: silent });
-  await bot.scheduler.start();
+  await bot.start();
   const startupMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (bot.scheduler.size !== n) throw new Error(`expected ${n} cron jobs, got ${bot.scheduler.size}`);
+  if (bot.controllers.scheduler.size !== n) throw new Error(`expected ${n} cron jobs, got ${bot.controllers.scheduler.size}`);
 
   // CPU the idle cron jobs cost: 3 s of wall time with nothing due.
   const cpu0 = process.cpuUsage();
@@ -53,25 +54,25 @@ async function main(): Promise<void> {
 
   global.gc?.();
   const rssAfter = process.memoryUsage().rss;
-  bot.scheduler.stop();
+  await bot.stop();
 
   // One tick with every instance due at once (00:00, the default): the scheduler's own work,
   // with the engine's start counted instead of run (a run's cost is the cluster's, not ours).
   let started = 0;
-  const tickScheduler = new BackupScheduler({
+  const clock = { now: () => new Date() };
+  const tickScheduler = new SchedulerController({
     cron: { schedule: () => ({ stop() {} }) },
-    clock: { now: () => new Date() },
+    clock,
     store,
     instances: bot.services.instances,
-    settings: bot.services.settings,
-    engine: { startScheduled: async () => { started++; return null; } },
-    announcer: bot.services.announcer,
+    backups: { startScheduled: async () => { started++; return null; } },
+    announcer: new Announcer(store, clock, bot.services.instances),
     log: silent,
     jitterMs: 0,
     random: () => 0,
     sleep: async () => undefined,
   });
-  await tickScheduler.start();
+  await tickScheduler.reconcile();
   const firedAt = new Date();
   const tick0 = process.cpuUsage();
   const tickStart = process.hrtime.bigint();
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   await tickScheduler.settled();
   const tickMs = Number(process.hrtime.bigint() - tickStart) / 1e6;
   const tickCpu = process.cpuUsage(tick0);
-  tickScheduler.stop();
+  await tickScheduler.stop();
   if (started !== n) throw new Error(`the tick started ${started} of ${n} runs`);
   await store.close();
   rmSync(dir, { recursive: true, force: true });

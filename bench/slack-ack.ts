@@ -1,19 +1,25 @@
 // Ack latency of the Slack surface: 1,000 signed `/backup help` slash commands at
 // concurrency 50 against (a) the real surface in front of a command core and (b) in the same
-// run a bare Bolt app whose handler only acks. Both over real HTTP; the fake Slack Web API
+// run a bare Bolt app whose handler only acks. The surface keeps handled requests in a lowdb
+// store on disk, as `npm start` wires it. Both over real HTTP; the fake Slack Web API
 // runs in a process of its own, as Slack is remote. Prints p50/p99 per row and the p99
 // ratio (a)/(b).
 // Alone: `npx tsx bench/slack-ack.ts`. From bench/run.ts: `benchSlackAck({ core })`.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { silentLogger, startSlackSurface } from '../adapters/slack';
 import { boltLogger } from '../adapters/slack/logger';
-import type { CommandCore } from '../commands/types';
+import { openLowdbStore } from '../adapters/store/lowdb';
+import type { CommandCore } from '../src/ports';
+import { storedSeenKeys } from '../src/app/seen-keys';
 import { TestCore } from '../test/slack/test-core';
 
 export interface SlackAckRow {
@@ -27,6 +33,8 @@ export interface SlackAckOptions {
   concurrency?: number;
   /** The command core behind the surface; the Slack tests' core when not given. */
   core?: CommandCore;
+  /** Keep handled requests in a lowdb store on disk, as `npm start` does (default true). */
+  storeSeenRequests?: boolean;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -129,7 +137,10 @@ export async function benchSlackAck(opts: SlackAckOptions = {}): Promise<{ rows:
   const concurrency = opts.concurrency ?? 50;
   const secret = randomBytes(16).toString('hex');
   const fake = await startRemoteFake(`xoxb-bench-${randomBytes(4).toString('hex')}`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-slack-ack-'));
+  const store = opts.storeSeenRequests === false ? null : await openLowdbStore(dataDir);
   const surface = await startSlackSurface({
+    ...(store !== null ? { seenRequests: storedSeenKeys(store, 'slack.request', 10 * 60_000) } : {}),
     core: opts.core ?? new TestCore(),
     botToken: fake.botToken,
     signingSecret: secret,
@@ -173,6 +184,8 @@ export async function benchSlackAck(opts: SlackAckOptions = {}): Promise<{ rows:
   } finally {
     await bare.stop();
     await surface.stop();
+    await store?.close();
+    rmSync(dataDir, { recursive: true, force: true });
     fake.stop();
   }
 }

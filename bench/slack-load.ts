@@ -3,6 +3,7 @@
 // prints one JSON line: the ack times in ms.
 
 import http from 'node:http';
+import pLimit from 'p-limit';
 import { postSigned, slashCommandBody } from '../sim/slack';
 
 interface Job {
@@ -18,18 +19,15 @@ async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as Job;
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
   const times: number[] = [];
-  let next = 0;
   let failures = 0;
-  const worker = async (): Promise<void> => {
-    while (next < job.requests) {
-      const n = job.firstResponse + next++;
-      const body = slashCommandBody({ text: 'help', userId: 'U0BENCH', responseUrl: `${job.responseBase}/response/${n}`, triggerId: `${Date.now()}.${n}.bench` });
-      const r = await postSigned(job.url, job.secret, body, {}, agent);
-      if (r.status !== 200) failures++;
-      times.push(r.ms);
-    }
+  const send = async (i: number): Promise<void> => {
+    const n = job.firstResponse + i;
+    const body = slashCommandBody({ text: 'help', userId: 'U0BENCH', responseUrl: `${job.responseBase}/response/${n}`, triggerId: `${Date.now()}.${n}.bench` });
+    const r = await postSigned(job.url, job.secret, body, {}, agent);
+    if (r.status !== 200) failures++;
+    times.push(r.ms);
   };
-  await Promise.all(Array.from({ length: job.concurrency }, worker));
+  await pLimit(job.concurrency).map(Array.from({ length: job.requests }, (_, i) => i), send);
   agent.destroy();
   process.stdout.write(`${JSON.stringify({ times, failures })}\n`);
 }

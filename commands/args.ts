@@ -1,16 +1,20 @@
 // Shared argument rules for the subcommands, as zod schemas with chat-ready messages.
 
 import { z } from 'zod';
-import { isBackupSetId, isRestoreId } from '../src/domain/ids';
+import { isBackupSetId, isInstanceId, isRestoreId, validateInstanceId } from '../src/domain/ids';
+import { UserError } from '../src/domain/errors';
 import { quoteInput } from '../src/domain/text';
 
-const INSTANCE_ID = /^[a-z][a-z0-9-]{0,62}$/;
-
-export const instanceArg = z
-  .string({ error: 'name the instance, e.g. prod-1' })
-  .refine((v) => INSTANCE_ID.test(v), {
-    error: (issue) => `instance ids are lowercase letters, digits and hyphens, like prod-1; got ${quoteInput(String(issue.input))}`,
-  });
+export const instanceArg = z.string({ error: 'name the instance, e.g. prod-1' }).refine(isInstanceId, {
+  error: (issue) => {
+    try {
+      validateInstanceId(String(issue.input));
+    } catch (err) {
+      if (err instanceof UserError) return err.message;
+    }
+    return `instance ids are lowercase letters, digits and hyphens, like prod-1; got ${quoteInput(String(issue.input))}`;
+  },
+});
 
 export const backupSetArg = z
   .string({ error: 'name the backup set, e.g. bk-20261124-0230-prod-1 (see /backup list <instance>)' })

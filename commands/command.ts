@@ -5,8 +5,9 @@ import type { Actor, ChannelAddress, Role } from '../src/domain/types';
 import type { Services } from '../src/services/services';
 import { UserError } from '../src/domain/errors';
 import { quoteInput } from '../src/domain/text';
-import type { Reply } from './reply';
-import type { TokenSigner } from './signing';
+import type { FormResult, Reply } from '../src/reply';
+import type { FormSubmission } from '../src/ports';
+import type { FormToken, TokenSigner } from './signing';
 import type { Tokens } from './tokenizer';
 
 export interface CommandContext {
@@ -17,6 +18,15 @@ export interface CommandContext {
   now: Date;
   services: Services;
   signer: TokenSigner;
+}
+
+/** A form a command opens, and what its submission does (the role is its command's). */
+export interface FormSpec {
+  /** The form's id (`settings`), carried in its signed context. */
+  id: string;
+  /** The instance whose role is checked, from the form's signed data. */
+  scope(data: FormToken['d']): string | null;
+  submit(submission: FormSubmission, data: FormToken['d'], ctx: CommandContext): Promise<FormResult>;
 }
 
 export interface CommandSpec<Args> {
@@ -36,6 +46,8 @@ export interface CommandSpec<Args> {
   /** The instance whose role is checked; null = any instance (the highest role held). */
   scope(args: Args, ctx: CommandContext): Promise<string | null>;
   handle(args: Args, ctx: CommandContext): Promise<Reply>;
+  /** Forms this command opens. */
+  forms?: FormSpec[];
 }
 
 // A registry holds commands with different argument types; this erases them safely.

@@ -3,27 +3,29 @@
 // short reply. It never throws.
 
 import { randomBytes } from 'node:crypto';
-import { OutsideError, PermissionError, StaleUpdateError, UserError } from '../src/domain/errors';
-import { findPerson, hasRole, roleFor } from '../src/domain/roles';
+import { OutsideError, PermissionError, UserError } from '../src/domain/errors';
 import type { Actor, ChannelAddress, Role } from '../src/domain/types';
 import type { Logger } from '../src/ports';
 import type { Services } from '../src/services/services';
 import { closest } from '../src/services/suggest';
-import type { AnyCommand, CommandContext } from './command';
-import { readSettingsValues } from './forms';
+import type { AnyCommand, CommandContext, FormSpec } from './command';
 import { quoteInput } from '../src/domain/text';
 import { allCommands } from './registry';
-import { errorReply } from './reply';
-import type { FormResult, Reply } from './reply';
+import { errorReply } from '../src/reply';
+import type { FormResult, Reply } from '../src/reply';
 import type { TokenSigner } from './signing';
-import { decodeSeen, savedReply } from './subcommands/settings';
 import { tokenize } from './tokenizer';
-import type { ActionInvocation, CommandCore, CommandInvocation, FormSubmission } from './types';
+import type { ActionInvocation, CommandCore, CommandInvocation, FormSubmission } from '../src/ports';
 
 export interface CommandCoreDeps {
   services: Services;
   signer: TokenSigner;
   log: Logger;
+  /** Remembers the confirm buttons already used (across restarts); without it a button works every time. */
+  usedButtons?: {
+    firstTime(key: string, at: Date, keepUntil?: Date): Promise<boolean>;
+    forget(key: string): Promise<void>;
+  };
 }
 
 const GENERAL_USAGE = 'Usage: /backup <command> [arguments]. Try /backup help';
@@ -32,18 +34,13 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
   const { services, signer, log } = deps;
   const commands = allCommands();
   const byName = new Map(commands.map((c) => [c.name, c]));
+  const forms = new Map<string, { form: FormSpec; command: AnyCommand }>();
+  for (const command of commands) for (const form of command.forms ?? []) forms.set(form.id, { form, command });
 
-  function roleOf(actor: Actor, instanceId: string | null): Role | null {
-    if (actor.platform === 'system') return 'admin';
-    const person = actor.personId ? (services.config.people.find((p) => p.id === actor.personId) ?? null) : null;
-    return roleFor(person, instanceId, services.config.defaultRole);
-  }
-
-  async function checkRole(command: AnyCommand, args: unknown, ctx: CommandContext): Promise<void> {
+  function requireRole(command: AnyCommand, instanceId: string | null, actor: Actor): void {
     if (command.role === 'anyone') return;
-    const instanceId = await command.scope(args, ctx);
-    const role = roleOf(ctx.actor, instanceId);
-    if (!hasRole(role, command.role)) {
+    const role: Role | null = services.people.roleOf(actor, instanceId);
+    if (!services.people.allows(actor, instanceId, command.role)) {
       const where = instanceId ? ` on ${instanceId}` : '';
       const you = role ? `your role${where} is ${role}` : 'you are not registered with this bot';
       throw new PermissionError(`/backup ${command.name} needs the ${command.role} role${where}; ${you}. Ask an admin of the bot to change the configuration.`);
@@ -61,7 +58,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
     return errorReply(`Sorry, something went wrong (error id ${errorId}). Nothing more was done; the bot's log has the details.`);
   }
 
-  async function execute(text: string, actor: Actor, channel: ChannelAddress | null, confirmed: boolean): Promise<Reply> {
+  async function execute(text: string, actor: Actor, channel: ChannelAddress | null, confirmed: boolean, beforeHandle?: () => Promise<void>): Promise<Reply> {
     const tokens = tokenize(text);
     const name = (tokens.words[0] ?? 'help').toLowerCase();
     const command = byName.get(name);
@@ -71,20 +68,15 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
     }
     const ctx: CommandContext = { actor, channel, confirmed, now: services.clock.now(), services, signer };
     const args = command.parse(tokens);
-    await checkRole(command, args, ctx);
+    if (command.role !== 'anyone') requireRole(command, await command.scope(args, ctx), actor);
+    await beforeHandle?.();
     log.info({ command: command.name, actor: actor.personId ?? `${actor.platform}:${actor.userId}`, confirmed }, 'command');
     return command.handle(args, ctx);
   }
 
   return {
     resolveActor(platform, userId, displayName) {
-      const person = platform === 'system' ? null : findPerson(services.config.people, platform, userId);
-      return {
-        platform,
-        userId,
-        personId: person?.id ?? null,
-        displayName: person?.displayName ?? displayName ?? userId,
-      };
+      return services.people.actor(platform, userId, displayName);
     },
 
     async run(invocation: CommandInvocation): Promise<Reply> {
@@ -96,10 +88,24 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
     },
 
     async act(invocation: ActionInvocation): Promise<Reply> {
+      const used = deps.usedButtons;
+      const key = `button:${invocation.value}`;
+      let spent = false;
       try {
-        const token = signer.readAction(invocation.value, services.clock.now());
-        return await execute(token.c, invocation.actor, invocation.channel, true);
+        const now = services.clock.now();
+        const token = signer.readAction(invocation.value, now);
+        // Spent once the clicker's role is checked (a refused click leaves it to the right person).
+        const spend = async (): Promise<void> => {
+          if (used === undefined) return;
+          if (!(await used.firstTime(key, now, new Date(token.x * 1000)))) {
+            throw new UserError(`already done: this button was used before, so nothing more was done. To do it again, type /backup ${token.c}`);
+          }
+          spent = true;
+        };
+        return await execute(token.c, invocation.actor, invocation.channel, true, spend);
       } catch (err) {
+        // It did not work: the same button may be tried again.
+        if (spent && used !== undefined) await used.forget(key).catch(() => undefined);
         return failure(err, { action: true, actor: invocation.actor.userId });
       }
     },
@@ -107,24 +113,12 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
     async submit(submission: FormSubmission): Promise<FormResult> {
       try {
         const token = signer.readForm(submission.context, services.clock.now());
-        if (token.f !== submission.formId || token.f !== 'settings') throw new UserError('that form is not one this bot knows');
-        const instanceId = String(token.d.instance);
-        const seenVersion = Number(token.d.version);
-        const settingsCommand = byName.get('settings') as AnyCommand;
+        const found = forms.get(token.f);
+        if (!found || token.f !== submission.formId) throw new UserError('that form is not one this bot knows');
+        requireRole(found.command, found.form.scope(token.d), submission.actor);
         const ctx: CommandContext = { actor: submission.actor, channel: null, confirmed: true, now: services.clock.now(), services, signer };
-        await checkRole(settingsCommand, { instance: instanceId }, ctx);
-        const { patch, errors } = readSettingsValues(submission.values);
-        if (Object.keys(errors).length > 0) return { ok: false, errors };
-        const instance = services.instances.get(instanceId);
-        try {
-          const seen = typeof token.d.seen === 'string' ? decodeSeen(token.d.seen) : undefined;
-          const saved = await services.settings.save(submission.actor, instanceId, patch, seenVersion, seen);
-          return { ok: true, reply: savedReply(instanceId, saved, instance.timezone) };
-        } catch (err) {
-          if (err instanceof StaleUpdateError) return { ok: false, errors: { enabled: err.message } };
-          if (err instanceof UserError) return { ok: false, errors: { weekdays: err.message } };
-          throw err;
-        }
+        log.info({ form: token.f, actor: submission.actor.personId ?? `${submission.actor.platform}:${submission.actor.userId}` }, 'form');
+        return await found.form.submit(submission, token.d, ctx);
       } catch (err) {
         return { ok: true, reply: failure(err, { form: submission.formId, actor: submission.actor.userId }) };
       }

@@ -1,12 +1,12 @@
-// Form submissions: the settings form is the one form today.
+// Reading the settings form's submitted values, field by field.
 
 import { UserError } from '../src/domain/errors';
-import { parseRetention, parseTime, parseWeekdays } from '../src/domain/settings';
+import { DEFAULT_SETTINGS, parseRetention, parseTime, parseWeekdays } from '../src/domain/settings';
 import { WEEKDAYS } from '../src/domain/types';
 import type { Weekday } from '../src/domain/types';
 import type { SettingsPatch } from '../src/services/settings';
-import type { FormErrors } from './reply';
-import type { FormSubmission } from './types';
+import type { FormErrors } from '../src/reply';
+import type { FormSubmission } from '../src/ports';
 
 type Value = FormSubmission['values'][string];
 
@@ -47,13 +47,13 @@ export function readSettingsValues(values: FormSubmission['values']): { patch: S
   if ('time' in values) {
     field('time', () => {
       const raw = values.time;
-      patch.time = raw === null || raw === '' || raw === undefined ? '00:00' : parseTime(String(raw));
+      patch.time = raw === null || raw === '' || raw === undefined ? DEFAULT_SETTINGS.time : parseTime(String(raw));
     });
   }
   if ('retentionDays' in values) {
     field('retentionDays', () => {
       const raw = values.retentionDays;
-      patch.retentionDays = raw === null || raw === '' || raw === undefined ? 7 : parseRetention(String(raw));
+      patch.retentionDays = raw === null || raw === '' || raw === undefined ? DEFAULT_SETTINGS.retentionDays : parseRetention(String(raw));
     });
   }
   if (patch.enabled === true && patch.weekdays !== undefined && patch.weekdays.length === 0 && !errors.weekdays) {

@@ -12,6 +12,8 @@ const ActionPayload = z.object({
   c: z.string().min(1).max(500),
   /** Expiry, epoch seconds. */
   x: z.number().int(),
+  /** A nonce: two buttons offered for the same command are two buttons (each works once). */
+  n: z.string().max(16).optional(),
 });
 
 const FormPayload = z.object({
@@ -70,7 +72,7 @@ export class TokenSigner {
   }
 
   action(command: string, ttlSeconds: number, now: Date): string {
-    const payload: ActionToken = { k: 'act', c: command, x: Math.floor(now.getTime() / 1000) + ttlSeconds };
+    const payload: ActionToken = { k: 'act', c: command, x: Math.floor(now.getTime() / 1000) + ttlSeconds, n: randomBytes(6).toString('base64url') };
     return this.seal(payload);
   }
 

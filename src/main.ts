@@ -1,6 +1,7 @@
 // Starts the bot. With a configuration file it runs against the real systems; without one it
 // starts the sandbox (simulated StarRocks and OSS with demo data). Chat surfaces follow the
-// environment: Slack when SLACK_* is set, the terminal when no chat platform is (or --terminal).
+// environment: Slack when SLACK_* is set, DingTalk when DINGTALK_* is, the terminal when no chat
+// platform is (or --terminal).
 
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
@@ -12,16 +13,17 @@ import { ConfigError } from './domain/errors';
 import type { Platform } from './domain/types';
 import type { Logger } from './ports';
 import { unreachableInstances } from './services/reach';
-import { createBot } from './wiring/bot';
+import { createBot } from './app/bot';
+import { storedSeenMessages } from './app/seen-messages';
 import { nodeCron } from '../adapters/cron/node-cron';
 import { healthRoutes, startHttpRoutes } from '../adapters/http/health';
 import { aliOssConnector } from '../adapters/oss';
+import { startDingTalkSurface } from '../adapters/dingtalk';
 import { startSlackSurface } from '../adapters/slack';
 import { mysqlStarRocksConnector } from '../adapters/starrocks';
 import { openLowdbStore } from '../adapters/store/lowdb';
 import { startTerminal, type TerminalSession } from '../adapters/terminal';
 import { chooseTerminalUser, terminalGreeting } from '../adapters/terminal/greeting';
-import { startSandboxSimulators } from '../sim/sandbox';
 
 interface Flags {
   terminal: boolean;
@@ -74,6 +76,8 @@ async function main(): Promise<void> {
     config = fileConfig;
     log.info({ config: configPath, instances: config.instances.length }, 'configuration loaded');
   } else {
+    // The simulators are loaded only when the sandbox starts.
+    const { startSandboxSimulators } = await import('../sim/sandbox');
     const sandbox = await startSandboxSimulators({ stepMs: 400, dataDir });
     closeSandbox = sandbox.close;
     config = sandboxConfig(sandbox.description);
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
     oss: aliOssConnector,
     cron: nodeCron,
     log,
+    processMetrics: true,
     timing: config.sandbox ? { pollMinMs: 300, pollMaxMs: 2000 } : { pollMinMs: 2000, pollMaxMs: 30_000 },
   });
 
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
       port,
       routes,
       logger: log,
+      seenRequests: bot.seenRequests,
     });
     bot.notifiers.set('slack', slack.notifier);
     stops.push(() => slack.stop());
@@ -115,7 +121,20 @@ async function main(): Promise<void> {
     });
     if (server) stops.push(() => new Promise((r) => server.close(() => r())));
   }
-  if (dingtalkConfigured) log.warn({}, 'DingTalk is configured, but the DingTalk surface is not available in this version');
+  if (dingtalkConfigured) {
+    const dingtalk = await startDingTalkSurface({
+      core: bot.core,
+      clientId: env.DINGTALK_CLIENT_ID as string,
+      clientSecret: env.DINGTALK_CLIENT_SECRET as string,
+      ...(env.DINGTALK_API_URL ? { apiUrl: env.DINGTALK_API_URL } : {}),
+      ...(env.DINGTALK_CARD_TEMPLATE_ID ? { cardTemplateId: env.DINGTALK_CARD_TEMPLATE_ID } : {}),
+      seen: storedSeenMessages(store),
+      logger: log,
+    });
+    bot.notifiers.set('dingtalk', dingtalk.notifier);
+    stops.push(() => dingtalk.stop());
+  }
+
   // Instances whose every channel is on a platform nobody serves here: warned once, per instance.
   const served = new Set<Platform>([...bot.notifiers.keys(), ...(useTerminal ? (['terminal'] as const) : [])]);
   const unreachable = unreachableInstances(config.instances, served);
@@ -136,11 +155,12 @@ async function main(): Promise<void> {
       user,
       interactive: Boolean(process.stdin.isTTY),
       greeting,
-      // Piped input: let the backups this session's commands started, and the queued
-      // announcements, finish before leaving (not backups resumed from an earlier run).
+      // Piped input: let the backups this session's commands started end, and the queued
+      // announcements go out, before leaving (not backups resumed from an earlier run).
       beforeExit: async () => {
-        await bot.engine.whenIdle((run) => run.launchedBy === 'command' && run.platform === 'terminal');
-        await bot.outbox.drain();
+        await bot.startedHere.ended('terminal');
+        await bot.runner.idle();
+        await bot.deliverNow();
       },
     });
     bot.notifiers.set('terminal', terminal.notifier);
@@ -162,7 +182,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   if (terminal) {
-    bot.outbox.kick();
+    bot.runner.kick('outbox');
     await terminal.done;
     await shutdown(0);
   }

@@ -3,6 +3,7 @@
 // check which keys OSS reports deleted and send the rest again; then list again, and only when a
 // listing finds nothing is the prefix done. Calling it again after a crash resumes with what is left.
 
+import pLimit from 'p-limit';
 import { z } from 'zod';
 import { OutsideError, UserError } from '../../src/domain/errors';
 import type { DeleteProgress } from '../../src/ports';
@@ -51,32 +52,43 @@ async function deleteBatch(session: OssSession, keys: readonly string[], prefix:
   return deleted;
 }
 
-/** Runs batch deletions a few at a time; the first failure stops new ones and is rethrown. */
-class BatchPool {
-  private readonly running = new Set<Promise<void>>();
-  private failure: { error: unknown } | null = null;
+interface BatchPool {
+  /** Resolves once the task has started, so the listing never runs ahead of the deletions. */
+  submit(task: () => Promise<void>): Promise<void>;
+  /** Waits for every started task; rethrows the first failure. */
+  drain(): Promise<void>;
+  throwIfFailed(): void;
+}
 
-  constructor(private readonly limit: number) {}
-
-  async submit(task: () => Promise<void>): Promise<void> {
-    while (this.running.size >= this.limit) await Promise.race(this.running);
-    this.throwIfFailed();
-    const run: Promise<void> = task()
-      .catch((error: unknown) => {
-        this.failure ??= { error };
-      })
-      .finally(() => this.running.delete(run));
-    this.running.add(run);
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.running);
-    this.throwIfFailed();
-  }
-
-  throwIfFailed(): void {
-    if (this.failure) throw this.failure.error;
-  }
+/** Runs batch deletions a few at a time (p-limit); the first failure stops new ones and is rethrown. */
+function batchPool(concurrency: number): BatchPool {
+  const limit = pLimit(concurrency);
+  const runs: Promise<void>[] = [];
+  let failure: { error: unknown } | null = null;
+  const throwIfFailed = (): void => {
+    if (failure) throw failure.error;
+  };
+  return {
+    submit: (task) =>
+      new Promise<void>((started, refused) => {
+        const run = limit(async () => {
+          if (failure) {
+            refused(failure.error);
+            return;
+          }
+          started();
+          await task().catch((error: unknown) => {
+            failure ??= { error };
+          });
+        });
+        runs.push(run);
+      }),
+    drain: async () => {
+      await Promise.all(runs);
+      throwIfFailed();
+    },
+    throwIfFailed,
+  };
 }
 
 export async function deleteUnderPrefix(
@@ -91,7 +103,7 @@ export async function deleteUnderPrefix(
     const deletedBefore = deleted;
     let listed = 0;
     let total: number | null = null;
-    const pool = new BatchPool(settings.concurrency);
+    const pool = batchPool(settings.concurrency);
     try {
       for await (const page of listPages(session, prefix)) {
         const keys = page.objects.map((o) => o.key);

@@ -9,16 +9,22 @@ import { parseAnswer, type OssSession } from './session';
 export const PAGE_SIZE = 1000;
 
 const ListV2Answer = z.object({
-  objects: z.array(z.object({ name: z.string(), size: z.number().nonnegative() })).nullish(),
+  objects: z.array(z.object({ name: z.string(), size: z.number().nonnegative(), lastModified: z.string().nullish() })).nullish(),
   prefixes: z.array(z.string()).nullish(),
   isTruncated: z.boolean(),
   nextContinuationToken: z.string().nullish(),
 });
 
 export interface ListedPage {
-  objects: { key: string; size: number }[];
+  objects: { key: string; size: number; lastModified: Date | null }[];
   /** Common prefixes ("folders"), only with a delimiter. */
   prefixes: string[];
+}
+
+function parseTime(text: string | null | undefined): Date | null {
+  if (!text) return null;
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) ? null : at;
 }
 
 export async function* listPages(session: OssSession, prefix: string, delimiter?: string): AsyncGenerator<ListedPage> {
@@ -31,7 +37,7 @@ export async function* listPages(session: OssSession, prefix: string, delimiter?
     if (token !== null) query['continuation-token'] = token;
     const page = await session.call(what, async (wire) => parseAnswer(ListV2Answer, await wire.listV2(query, {}), what));
     yield {
-      objects: (page.objects ?? []).map((o) => ({ key: o.name, size: o.size })),
+      objects: (page.objects ?? []).map((o) => ({ key: o.name, size: o.size, lastModified: parseTime(o.lastModified) })),
       prefixes: page.prefixes ?? [],
     };
     token = page.isTruncated ? (page.nextContinuationToken ?? null) : null;

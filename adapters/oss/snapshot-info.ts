@@ -23,7 +23,7 @@ const BackupJobInfoJson = z.object({
   backup_objects: z.record(z.string(), TableJson),
 });
 
-export function parseSnapshotInfo(text: string, what: string): SnapshotInfoFile {
+export function parseSnapshotInfo(text: string, what: string): Omit<SnapshotInfoFile, 'writtenAt'> {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -2,6 +2,7 @@
 //   <root>/__ss_<snap>/__info_<yyyy-MM-dd-HH-mm-ss[-SSS]>.<md5>   written last: the backup finished
 //   <root>/__ss_<snap>/__meta.<md5>, <root>/__ss_<snap>/__ss_content/...
 
+import pLimit from 'p-limit';
 import { z } from 'zod';
 import type { SnapshotInfoFile, SnapshotListing } from '../../src/ports';
 import { listPages } from './listing';
@@ -32,30 +33,16 @@ function compareStamps(a: string, b: string): number {
 }
 
 /** The `__info_` files of one snapshot, oldest first. */
-async function infoFiles(session: OssSession, root: string, snapshotName: string): Promise<{ key: string; timestamp: string }[]> {
+async function infoFiles(session: OssSession, root: string, snapshotName: string): Promise<{ key: string; timestamp: string; lastModified: Date | null }[]> {
   const dir = snapshotPrefix(root, snapshotName);
-  const found: { key: string; timestamp: string }[] = [];
+  const found: { key: string; timestamp: string; lastModified: Date | null }[] = [];
   for await (const page of listPages(session, `${dir}__info_`, '/')) {
-    for (const { key } of page.objects) {
+    for (const { key, lastModified } of page.objects) {
       const timestamp = infoTimestamp(key.slice(dir.length));
-      if (timestamp !== null) found.push({ key, timestamp });
+      if (timestamp !== null) found.push({ key, timestamp, lastModified });
     }
   }
   return found.sort((a, b) => compareStamps(a.timestamp, b.timestamp));
-}
-
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** Every `__ss_<snap>/` directory under the root, and whether its `__info_` file exists. */
@@ -69,7 +56,7 @@ export async function listSnapshotsUnder(session: OssSession, root: string): Pro
       if (prefix.startsWith(snapshotsPrefix) && name !== '') names.push(name);
     }
   }
-  return mapBounded(names, LOOKUP_CONCURRENCY, async (snapshotName) => {
+  return pLimit(LOOKUP_CONCURRENCY).map(names, async (snapshotName) => {
     const stamps = (await infoFiles(session, root, snapshotName)).map((f) => f.timestamp);
     return { snapshotName, complete: stamps.length > 0, backupTimestamps: stamps };
   });
@@ -84,5 +71,5 @@ export async function readSnapshotInfoUnder(session: OssSession, root: string, s
   if (!newest) return null;
   const what = `reading '${newest.key}' in bucket ${session.bucket}`;
   const answer = await session.call(what, async (wire) => parseAnswer(GetAnswer, await wire.get(newest.key), what));
-  return parseSnapshotInfo(answer.content.toString('utf8'), what);
+  return { ...parseSnapshotInfo(answer.content.toString('utf8'), what), writtenAt: newest.lastModified };
 }

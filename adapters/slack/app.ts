@@ -2,23 +2,20 @@
 // with /healthz and /metrics as custom routes on the same port) or in Socket Mode (plus a
 // plain HTTP server for those routes), the Web API client, and the Notifier.
 
-import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, type AuthorizeResult } from '@slack/bolt';
-import type { CommandCore } from '../../commands/types';
+import { App, LogLevel, type AuthorizeResult } from '@slack/bolt';
+import type { CommandCore } from '../../src/ports';
 import { OutsideError } from '../../src/domain/errors';
 import type { Notifier } from '../../src/ports';
+import type { SeenRequests } from './dedupe';
 import { ReplyDelivery } from './deliver';
 import { registerHandlers } from './handlers';
 import { boltLogger, type SurfaceLogger } from './logger';
+import { clip } from './payloads';
 import { SlackNotifier } from './notifier';
+import { GatedReceiver, routeFor, type SlackRoute } from './receiver';
 import { createWebClient, slackErrorCode, toOutsideError, type RetryConfig, type Sleep } from './web';
-
-export interface SlackRoute {
-  method: 'GET';
-  path: string;
-  handler: (req: IncomingMessage, res: ServerResponse) => void;
-}
 
 export interface SlackSurfaceOptions {
   core: CommandCore;
@@ -39,7 +36,13 @@ export interface SlackSurfaceOptions {
   sleep?: Sleep;
   /** How long a form submission waits for the core before the modal closes anyway. */
   submitTimeoutMs?: number;
+  /** Requests handled before, kept across restarts (the bot passes one on its store). */
+  seenRequests?: SeenRequests;
+  /** Now, for the signature's time window (tests). */
+  now?: () => number;
 }
+
+export type { SlackRoute };
 
 export interface SlackSurface {
   notifier: Notifier;
@@ -76,20 +79,26 @@ export async function startSlackSurface(opts: SlackSurfaceOptions): Promise<Slac
         logger: boltLog,
         clientOptions,
         convoStore: false,
-        receiver: new HTTPReceiver({
+        // Our receiver, not Bolt's HTTPReceiver: it checks every request before Bolt sees it.
+        receiver: new GatedReceiver({
           signingSecret: opts.signingSecret,
-          endpoints: '/slack/events',
-          port: opts.port,
-          processBeforeResponse: false,
-          customRoutes: (opts.routes ?? []).map((r) => ({ path: r.path, method: r.method, handler: r.handler })),
-          logger: boltLog,
+          routes: opts.routes ?? [],
+          logger: log,
+          boltLogger: boltLog,
+          ...(opts.now !== undefined ? { now: opts.now } : {}),
         }),
       });
 
   const delivery = new ReplyDelivery({ client, logger: log, ...(opts.sleep !== undefined ? { sleep: opts.sleep } : {}) });
-  registerHandlers(app, { core: opts.core, delivery, logger: log, ...(opts.submitTimeoutMs !== undefined ? { submitTimeoutMs: opts.submitTimeoutMs } : {}) });
+  registerHandlers(app, {
+    core: opts.core,
+    delivery,
+    logger: log,
+    ...(opts.submitTimeoutMs !== undefined ? { submitTimeoutMs: opts.submitTimeoutMs } : {}),
+    ...(opts.seenRequests !== undefined ? { seen: opts.seenRequests } : {}),
+  });
   app.error(async (err) => {
-    log.error({ err: err.message, code: err.code }, 'Slack listener failed');
+    log.error({ err: clip(err.message, 300), code: err.code }, 'Slack listener failed');
   });
 
   let server: Server;
@@ -152,13 +161,12 @@ async function whoAmI(client: ReturnType<typeof createWebClient>, log: SurfaceLo
 /** Socket Mode has no HTTP receiver: a small server for /healthz and /metrics. */
 function listenForRoutes(port: number, routes: SlackRoute[]): Promise<Server> {
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const route = routes.find((r) => r.path === path && r.method === req.method);
-    if (route === undefined) {
+    const handler = routeFor(routes, (req.url ?? '/').split('?')[0], req.method);
+    if (handler === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    route.handler(req, res);
+    handler(req, res);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -58,3 +58,25 @@ export class DeliveryLog<T = true> {
     }
   }
 }
+
+/**
+ * The requests handled before, kept where a restart does not lose them (the bot wires one on
+ * its store). A signed request replayed within Slack's 5-minute window, also after a restart,
+ * is dropped. `firstTime` remembers the key before it answers true.
+ */
+export interface SeenRequests {
+  firstTime(key: string, at: Date): Promise<boolean>;
+}
+
+/** SeenRequests in memory only (tests, or a surface started without a store). */
+export class MemorySeenRequests implements SeenRequests {
+  private readonly log: DeliveryLog;
+
+  constructor(opts: DeliveryLogOptions = {}) {
+    this.log = new DeliveryLog(opts);
+  }
+
+  async firstTime(key: string): Promise<boolean> {
+    return this.log.first([key], true);
+  }
+}

@@ -5,7 +5,7 @@
 // - `channel` replies are chat.postMessage to the channel, falling back to an in-channel
 //   response_url answer when the bot is not a member there.
 
-import type { Form, Reply } from '../../commands/reply';
+import type { Form, Reply } from '../../src/reply';
 import type { SurfaceLogger } from './logger';
 import { renderMessageDetailed, type RenderedMessage } from './render-blocks';
 import { renderModal } from './render-modal';
@@ -107,6 +107,11 @@ export class ReplyDelivery {
       const ok = await this.respond(target.responseUrl, { response_type: 'in_channel', replace_original: false, ...message });
       if (!ok) throw err;
     }
+  }
+
+  /** A reply to the person behind a response_url only (a refused request names no one else). */
+  toResponseUrl(url: string, reply: Reply): Promise<boolean> {
+    return this.respond(url, { response_type: 'ephemeral', replace_original: false, ...this.render(reply) });
   }
 
   /** POSTs to a response_url; false when Slack did not take it. */

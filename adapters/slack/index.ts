@@ -10,6 +10,8 @@ export { readFormValues, encodeFormMetadata, decodeFormMetadata } from './read-f
 export { SlackNotifier } from './notifier';
 export type { SlackNotifierOptions } from './notifier';
 export type { SurfaceLogger } from './logger';
+export type { SeenRequests } from './dedupe';
+export { MemorySeenRequests } from './dedupe';
 export { silentLogger } from './logger';
 export { DEFAULT_RETRY_CONFIG } from './web';
 export type { RetryConfig } from './web';

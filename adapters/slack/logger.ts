@@ -36,6 +36,13 @@ function describe(parts: unknown[]): string {
     .join(' ');
 }
 
+/** Longest line Bolt or the Web API client may log: a huge payload field is not repeated whole. */
+export const MAX_LOG_LINE = 2000;
+
+function capLine(line: string): string {
+  return line.length <= MAX_LOG_LINE ? line : `${line.slice(0, MAX_LOG_LINE)}… (${line.length} chars)`;
+}
+
 const ORDER: Record<LogLevel, number> = { [LogLevel.DEBUG]: 0, [LogLevel.INFO]: 1, [LogLevel.WARN]: 2, [LogLevel.ERROR]: 3 };
 
 /** A Bolt / web-api Logger that writes through the surface logger, secrets masked. */
@@ -45,7 +52,7 @@ export function boltLogger(log: SurfaceLogger, component: string, secrets: strin
   // Called as methods of `log`: pino's methods need their `this`.
   const emit = (at: LogLevel, parts: unknown[]): void => {
     if (ORDER[at] < ORDER[level]) return;
-    const line = maskSecrets(describe(parts), secrets);
+    const line = capLine(maskSecrets(describe(parts), secrets));
     const obj = { component: name };
     if (at === LogLevel.DEBUG) log.debug(obj, line);
     else if (at === LogLevel.INFO) log.info(obj, line);

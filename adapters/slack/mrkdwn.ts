@@ -1,7 +1,7 @@
 // Text conversion from the Reply's markdown subset (*bold*, `code`, line breaks, "- " bullets)
 // to Slack mrkdwn, plus the length rules Slack enforces on text objects.
 
-import type { Tone } from '../../commands/reply';
+import type { Tone } from '../../src/reply';
 
 /** Slack needs `&`, `<` and `>` escaped in every text it renders as mrkdwn. */
 export function escapeSlack(text: string): string {

@@ -4,7 +4,7 @@
 // the latest content is sent; every caller's promise settles with that send. 429 answers
 // are waited out (Retry-After) and retried, never dropped; other failures are `OutsideError`s.
 
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../../src/reply';
 import type { ChannelAddress } from '../../src/domain/types';
 import type { DeliveredMessage, Notifier } from '../../src/ports';
 import { OutsideError } from '../../src/domain/errors';

@@ -3,7 +3,7 @@
 // turned into Slack's `response_action: 'errors'` map.
 
 import { z } from 'zod';
-import type { FormErrors } from '../../commands/reply';
+import type { FormErrors } from '../../src/reply';
 import { FIELD_ACTION, TOGGLE_ON, weekdayValue } from './render-modal';
 import { SLACK_LIMITS as L } from './limits';
 import { truncate } from './mrkdwn';

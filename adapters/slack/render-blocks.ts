@@ -3,7 +3,7 @@
 // dialogs with all four parts), and always with a `text` fallback for notifications.
 
 import type { types as SlackTypes } from '@slack/bolt';
-import type { Button, Field, Reply } from '../../commands/reply';
+import type { Button, Field, Reply } from '../../src/reply';
 import { SLACK_LIMITS as L } from './limits';
 import { escapeSlack, plainFallback, splitText, toMrkdwn, TONE_EMOJI, truncate } from './mrkdwn';
 

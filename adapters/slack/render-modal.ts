@@ -3,7 +3,7 @@
 // (read-form.ts). Read-only fields are section text, never inputs.
 
 import type { types as SlackTypes } from '@slack/bolt';
-import type { Form, FormField } from '../../commands/reply';
+import type { Form, FormField } from '../../src/reply';
 import { SLACK_LIMITS as L } from './limits';
 import { escapeSlack, toMrkdwn, truncate } from './mrkdwn';
 

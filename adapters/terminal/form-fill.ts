@@ -1,8 +1,8 @@
 // `/fill`: the last form shown, filled in one question at a time, then submitted to the core.
 // Enter keeps the current value. The core validates; its field errors are printed as they come.
 
-import type { Form, FormErrors, FormField } from '../../commands/reply';
-import type { FormSubmission } from '../../commands/types';
+import type { Form, FormErrors, FormField } from '../../src/reply';
+import type { FormSubmission } from '../../src/ports';
 import { sanitize } from './render';
 
 type Editable = Exclude<FormField, { kind: 'readonly' }>;

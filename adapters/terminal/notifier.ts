@@ -2,7 +2,7 @@
 // prefix; updates of a progress message as one progress line (in place on a TTY); a final
 // update (success or error) printed in full. Buttons of an announcement become the choices.
 
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../../src/reply';
 import type { ChannelAddress } from '../../src/domain/types';
 import type { DeliveredMessage, Notifier } from '../../src/ports';
 import { renderProgressLine } from './progress-line';

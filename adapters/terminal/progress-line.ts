@@ -3,7 +3,7 @@
 // (where the numbers that change usually are); the middle gives way. Cuts fall between words
 // and never inside an id (bk-..., rs-...): a line without its id says nothing.
 
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../../src/reply';
 import { MARKERS, painter, sanitize, type RenderOptions } from './render';
 
 const ID = /\b(?:bk|rs)-[\w-]+/g;

@@ -2,7 +2,7 @@
 // numbered list of items, buttons as numbered choices, the form with its current values, and
 // dimmed notes. Colours only when asked (a TTY); never any control character from the reply.
 
-import type { Button, Field, Form, FormField, Reply, Tone } from '../../commands/reply';
+import type { Button, Field, Form, FormField, Reply, Tone } from '../../src/reply';
 
 /** The buttons of one rendered reply, numbered from 1 in the order they were shown. */
 export interface ChoiceNumbering {

@@ -4,8 +4,8 @@
 // input crashes it; with piped input it ends after every reply has been printed.
 
 import { createInterface } from 'node:readline';
-import type { Button, Form, Reply } from '../../commands/reply';
-import type { CommandCore } from '../../commands/types';
+import type { Button, Form, Reply } from '../../src/reply';
+import type { CommandCore } from '../../src/ports';
 import type { Actor, ChannelAddress } from '../../src/domain/types';
 import type { Notifier } from '../../src/ports';
 import { answer as answerField, describeErrors, question, startFill, submission, type FormFill } from './form-fill';

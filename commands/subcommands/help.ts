@@ -4,7 +4,7 @@ import type { AnyCommand } from '../command';
 import { UserError } from '../../src/domain/errors';
 import { closest } from '../../src/services/suggest';
 import { quoteInput } from '../../src/domain/text';
-import { reply } from '../reply';
+import { reply } from '../../src/reply';
 
 const NOT_AVAILABLE = 'Not available in this version: it checks what you type and who you are, then answers "not available" and changes nothing.';
 const LATER_NOTE = 'today they check what you type and who you are, then answer "not available" and change nothing';

@@ -1,8 +1,8 @@
 import { checkKnown, checkWords, defineCommand } from '../command';
 import { describeSchedule } from '../../src/domain/settings';
 import { formatBytes, formatLocal } from '../../src/domain/format';
-import { reply } from '../reply';
-import type { ReplyItem } from '../reply';
+import { reply } from '../../src/reply';
+import type { ReplyItem } from '../../src/reply';
 
 const usage = '/backup instances';
 
@@ -21,17 +21,8 @@ export const instancesCommand = defineCommand({
     return null;
   },
   async handle(_args, ctx) {
-    const { instances, settings, catalog, clusters } = ctx.services;
-    const now = ctx.now;
-    const all = instances.list();
-    const items: ReplyItem[] = await Promise.all(
-      all.map(async (instance): Promise<ReplyItem> => {
-        const [current, last, total, arch] = await Promise.all([
-          settings.current(instance.id),
-          catalog.lastGood(instance.id),
-          catalog.totalSize(instance.id),
-          clusters.architecture(instance, now.getTime()),
-        ]);
+    const summaries = await ctx.services.overview.list(ctx.now);
+    const items = summaries.map(({ instance, settings: current, lastGood: last, storage: total, architecture: arch }): ReplyItem => {
         const architecture = arch.runMode
           ? `${arch.runMode === 'shared_data' ? 'shared-data (cannot be backed up)' : 'shared-nothing'}, StarRocks ${arch.version}`
           : `unknown (${arch.error ?? 'not reachable'})`;
@@ -45,8 +36,7 @@ export const instancesCommand = defineCommand({
             { label: 'Backup storage', value: `${formatBytes(total.bytes)} in ${total.sets} set${total.sets === 1 ? '' : 's'}` },
           ],
         };
-      }),
-    );
+      });
     if (items.length === 0) return reply('No instances are configured.');
     return reply(`${items.length} instance${items.length === 1 ? '' : 's'}`, { title: 'Instances', items });
   },

@@ -7,15 +7,15 @@ import type { AnyCommand, CommandContext } from '../command';
 import { backupSetArg, instanceArg, restoreArg } from '../args';
 import { UserError } from '../../src/domain/errors';
 import { quoteInput } from '../../src/domain/text';
-import { reply } from '../reply';
-import type { Reply } from '../reply';
+import { reply } from '../../src/reply';
+import type { Reply } from '../../src/reply';
 
 function notYet(what: string): Reply {
   return reply(`${what} is not available in this version of the bot; it comes in a later version. Nothing was changed.`, { tone: 'warning' });
 }
 
 async function setInstance(id: string, ctx: CommandContext): Promise<string | null> {
-  return (await ctx.services.store.getBackupSet(id))?.instanceId ?? null;
+  return ctx.services.backups.instanceOf(id);
 }
 
 const deleteUsage = '/backup delete <bk-...>';
@@ -105,7 +105,7 @@ export const verifyCommand: AnyCommand = defineCommand<{ restore: string; full: 
     return { restore: args.restore, full: tokens.flags.includes('full') };
   },
   async scope({ restore }, ctx) {
-    return (await ctx.services.store.getRestoreRequest(restore))?.targetInstanceId ?? null;
+    return ctx.services.restores.instanceOf(restore);
   },
   async handle() {
     return notYet('Verifying a restore');

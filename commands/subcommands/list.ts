@@ -4,8 +4,8 @@ import { instanceArg } from '../args';
 import { displayState } from '../../src/domain/backup-set';
 import { formatBytes, formatLocal } from '../../src/domain/format';
 import type { BackupSet } from '../../src/domain/types';
-import { reply } from '../reply';
-import type { ReplyItem } from '../reply';
+import { reply } from '../../src/reply';
+import type { ReplyItem } from '../../src/reply';
 
 const usage = '/backup list <instance> [--all]';
 const MAX_ROWS = 40;
@@ -40,18 +40,11 @@ export const listCommand = defineCommand<{ instance: string; all: boolean }>({
     return args.instance;
   },
   async handle({ instance, all }, ctx) {
-    const { instances, catalog } = ctx.services;
-    const configured = instances.find(instance);
-    const sets = await catalog.sets(instance, all);
-    // An instance gone from the configuration keeps its sets (shown as orphaned); with none, say
-    // the instance is unknown, with a did-you-mean.
-    if (!configured && (await ctx.services.store.listBackupSets({ instanceId: instance })).length === 0) instances.get(instance);
-    const zone = configured?.timezone ?? 'UTC';
-    const known = instances.ids();
+    const { sets, total, configured, zone } = await ctx.services.catalog.listing(instance, all);
+    const known = ctx.services.instances.ids();
     if (sets.length === 0) {
       return reply(`No backup sets for *${instance}*${all ? '' : ' (expired and deleted ones are hidden; add --all)'}.`);
     }
-    const total = await catalog.totalSize(instance);
     const shown = sets.slice(0, MAX_ROWS);
     const notes = [`Total backup storage: ${formatBytes(total.bytes)} in ${total.sets} set${total.sets === 1 ? '' : 's'}. Times in ${zone}.`];
     if (sets.length > shown.length) notes.push(`${sets.length - shown.length} older sets not shown.`);

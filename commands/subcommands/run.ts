@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { checkKnown, defineCommand, parseArgs } from '../command';
 import { instanceArg } from '../args';
-import { ConflictError } from '../../src/domain/errors';
-import { formatLocal } from '../../src/domain/format';
-import { reply } from '../reply';
+import { reply } from '../../src/reply';
 
 const usage = '/backup run <instance>';
 const CONFIRM_TTL_SECONDS = 15 * 60;
@@ -22,13 +20,7 @@ export const runCommand = defineCommand<{ instance: string }>({
     return args.instance;
   },
   async handle({ instance }, ctx) {
-    const inst = ctx.services.instances.get(instance);
-    const running = await ctx.services.catalog.running(instance);
-    if (running) {
-      throw new ConflictError(
-        `a backup of ${instance} is already running: ${running.id}, started ${formatLocal(new Date(running.startedAt), inst.timezone)}. A started backup cannot be interrupted; wait for it to end (see /backup tasks ${instance}).`,
-      );
-    }
+    const inst = await ctx.services.backups.assertNoneRunning(instance);
     if (!ctx.confirmed) {
       const peak = inst.peakHours.map((p) => `${p.from}-${p.to}`).join(', ');
       return reply(
@@ -40,6 +32,8 @@ export const runCommand = defineCommand<{ instance: string }>({
             {
               label: 'Run backup now',
               style: 'primary',
+              action: 'confirm',
+              subject: instance,
               value: ctx.signer.action(`run ${instance}`, CONFIRM_TTL_SECONDS, ctx.now),
               confirm: { title: 'Start the backup?', text: `A backup of ${instance} starts now and cannot be interrupted.`, confirm: 'Run backup', deny: 'Not now' },
             },

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { checkKnown, defineCommand, parseArgs } from '../command';
-import type { CommandContext } from '../command';
+import type { CommandContext, FormSpec } from '../command';
+import { readSettingsValues } from '../forms';
 import { instanceArg } from '../args';
-import { UserError } from '../../src/domain/errors';
-import { parseRetention, parseTime, parseWeekdays, describeSchedule } from '../../src/domain/settings';
+import { StaleUpdateError, UserError } from '../../src/domain/errors';
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, parseRetention, parseTime, parseWeekdays, describeSchedule } from '../../src/domain/settings';
 import type { SettingsPatch, SettingsSaved } from '../../src/services/settings';
 import { WEEKDAYS } from '../../src/domain/types';
 import type { BackupSettings, StoredSettings, Weekday } from '../../src/domain/types';
 import { quoteInput } from '../../src/domain/text';
-import { reply } from '../reply';
-import type { Form, Reply } from '../reply';
+import { reply } from '../../src/reply';
+import type { Form, Reply } from '../../src/reply';
 
-const usage = '/backup settings <instance> [on|off] [days=mon,thu] [time=HH:mm] [retention=7..31]';
+const usage = `/backup settings <instance> [on|off] [days=mon,thu] [time=HH:mm] [retention=${MIN_RETENTION_DAYS}..${MAX_RETENTION_DAYS}]`;
 const FORM_TTL_SECONDS = 3600;
 
 export interface SettingsArgs {
@@ -46,6 +47,12 @@ export function decodeSeen(text: string): BackupSettings | undefined {
   return { enabled: enabled === 'on', weekdays, time, retentionDays: Number(retention) };
 }
 
+/** The text form of the settings, with these values filled in (for surfaces without forms). */
+export function textForm(instanceId: string, s: BackupSettings): string {
+  const days = s.weekdays.length > 0 ? ` days=${s.weekdays.join(',')}` : '';
+  return `/backup settings ${instanceId} ${s.enabled ? 'on' : 'off'}${days} time=${s.time} retention=${s.retentionDays}`;
+}
+
 export function settingsForm(ctx: CommandContext, current: StoredSettings, instanceId: string): Form {
   const instance = ctx.services.instances.get(instanceId);
   const peak = instance.peakHours.map((p) => `${p.from}-${p.to}`).join(', ');
@@ -71,7 +78,7 @@ export function settingsForm(ctx: CommandContext, current: StoredSettings, insta
         initial: current.time,
         hint: peak ? `Peak hours of this instance: ${peak}. A backup reads and copies data files; prefer off-peak hours.` : 'A backup reads and copies data files; prefer off-peak hours.',
       },
-      { kind: 'number', name: 'retentionDays', label: 'Retention (days)', initial: current.retentionDays, min: 7, max: 31, hint: 'Whole days from 7 to 31.' },
+      { kind: 'number', name: 'retentionDays', label: 'Retention (days)', initial: current.retentionDays, min: MIN_RETENTION_DAYS, max: MAX_RETENTION_DAYS, hint: `Whole days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.` },
       { kind: 'readonly', name: 'region', label: 'Storage region', value: `${instance.region} (fixed to the instance region)` },
     ],
   };
@@ -87,6 +94,27 @@ export function savedReply(instanceId: string, saved: SettingsSaved, zone: strin
   });
 }
 
+/** The settings form's submission: field errors stay in the form; a stale save says who changed what. */
+export const settingsFormSpec: FormSpec = {
+  id: 'settings',
+  scope: (data) => String(data.instance),
+  async submit(submission, data, ctx) {
+    const instanceId = String(data.instance);
+    const { patch, errors } = readSettingsValues(submission.values);
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    const instance = ctx.services.instances.get(instanceId);
+    try {
+      const seen = typeof data.seen === 'string' ? decodeSeen(data.seen) : undefined;
+      const saved = await ctx.services.settings.save(ctx.actor, instanceId, patch, Number(data.version), seen);
+      return { ok: true, reply: savedReply(instanceId, saved, instance.timezone) };
+    } catch (err) {
+      if (err instanceof StaleUpdateError) return { ok: false, errors: { enabled: err.message } };
+      if (err instanceof UserError) return { ok: false, errors: { weekdays: err.message } };
+      throw err;
+    }
+  },
+};
+
 export const settingsCommand = defineCommand<SettingsArgs>({
   name: 'settings',
   summary: 'open the backup settings form of an instance, or set them in text form',
@@ -94,6 +122,7 @@ export const settingsCommand = defineCommand<SettingsArgs>({
   examples: ['/backup settings prod-1', '/backup settings prod-1 on days=mon,thu time=02:30 retention=14', '/backup settings prod-1 off'],
   role: 'operator',
   options: ['days', 'time', 'retention'],
+  forms: [settingsFormSpec],
   parse(tokens) {
     checkKnown(tokens, { usage, options: ['days', 'time', 'retention'] });
     const instance = parseArgs(z.object({ instance: instanceArg }), { instance: tokens.words[1] }, usage).instance;
@@ -109,7 +138,7 @@ export const settingsCommand = defineCommand<SettingsArgs>({
       return reply(`Backup settings of *${instance}*: ${describeSchedule(current, inst.timezone)}. Storage region: ${inst.region} (read-only).`, {
         title: `Backup settings: ${instance}`,
         form: settingsForm(ctx, current, instance),
-        notes: [`Text form: /backup settings ${instance} on days=mon,thu time=02:30 retention=14`],
+        notes: [`Text form: ${textForm(instance, current)}`],
       });
     }
     const saved = await ctx.services.settings.save(ctx.actor, instance, patch, null);

@@ -3,7 +3,7 @@ import { checkKnown, defineCommand, parseArgs } from '../command';
 import { instanceArg } from '../args';
 import { formatDuration, formatLocal } from '../../src/domain/format';
 import type { Task } from '../../src/domain/types';
-import { reply } from '../reply';
+import { reply } from '../../src/reply';
 
 const usage = '/backup tasks [instance] [--all]';
 const MAX_ROWS = 30;
@@ -36,10 +36,7 @@ export const tasksCommand = defineCommand<{ instance: string | null; all: boolea
   },
   async handle({ instance, all }, ctx) {
     if (instance && !ctx.services.instances.has(instance)) ctx.services.instances.get(instance);
-    const tasks = await ctx.services.store.listTasks({
-      ...(instance ? { instanceId: instance } : {}),
-      ...(all ? {} : { states: ['RUNNING'] as Task['state'][] }),
-    });
+    const tasks = await ctx.services.tasks.list(instance, all);
     const recent = tasks;
     if (recent.length === 0) {
       return reply(`No ${all ? '' : 'running '}operation tasks${instance ? ` for *${instance}*` : ''}.${all ? '' : ' Add --all to see finished ones.'}`);

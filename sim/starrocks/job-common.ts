@@ -1,5 +1,6 @@
 // What BACKUP and RESTORE jobs share: the context they run in and the slot they sit in.
 
+import pLimit from 'p-limit';
 import type { Catalog } from './catalog';
 import type { SimFaults } from './faults';
 import type { SimRepository } from './repositories';
@@ -48,12 +49,5 @@ export function timedOut(job: SimJob, now: Date): boolean {
 
 /** Runs `work` over `items` with at most `limit` at a time. */
 export async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  });
-  await Promise.all(runners);
+  await pLimit(limit).map(items, (item) => work(item));
 }

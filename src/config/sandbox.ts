@@ -2,10 +2,27 @@
 // the simulators. It goes through the same validation as a file, so it can never drift from
 // the rules; the simulators' credentials are not secret, but they travel the same way.
 
-import type { SimulatorDescription } from '../../sim/description';
 import { ConfigError } from '../domain/errors';
 import { buildConfig } from './load';
 import type { BotConfig } from './types';
+
+/**
+ * What a running set of simulators offers (SPEC section 5): `npm run sim` prints exactly this as
+ * its first JSON line, and the sandbox configuration is built from it.
+ */
+export interface SimulatorDescription {
+  mysql: { host: string; port: number; user: string; password: string };
+  oss: {
+    /** With scheme, e.g. `http://127.0.0.1:9000`. */
+    endpoint: string;
+    accessKeyId: string;
+    accessKeySecret: string;
+    /** Region id (`cn-hangzhou`) to bucket name. */
+    buckets: Record<string, string>;
+  };
+  /** One MySQL port per simulated instance; the first is `mysql.port`. */
+  instances: Record<string, { region: string; mysqlPort: number }>;
+}
 
 /** Slack channel of the sandbox (the one the outside Slack check posts in). */
 export const SANDBOX_SLACK_CHANNEL = 'C0OPS';

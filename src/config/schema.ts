@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { describe, oneOf, quote } from './format';
 import type { Role } from '../domain/types';
+import { isInstanceId } from '../domain/ids';
 
 type Issue = { input?: unknown };
 /** An error callback: `is required` when the key is missing, otherwise the message for the input. */
@@ -16,7 +17,6 @@ const says =
 
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
 export const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
-export const INSTANCE_ID = /^[a-z][a-z0-9-]{0,62}$/;
 export const REPOSITORY_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const REGION_ID = /^[a-z]+(-[a-z0-9]+)+$/;
 
@@ -175,7 +175,9 @@ export const channelsSchema = z
   });
 
 export const instanceSchema = z.strictObject({
-  id: pattern(INSTANCE_ID, 'an instance id (lowercase letters, digits and hyphens, starting with a letter)'),
+  id: z
+    .string({ error: says((v) => `expected an instance id, got ${describe(v)}`) })
+    .refine(isInstanceId, { error: says((v) => `expected an instance id (lowercase letters, digits and single hyphens, starting with a letter, at most 63 characters), got ${quote(v)}`) }),
   displayName: text('a display name').optional(),
   region: text('a region id (a key of regions)', 64),
   frontends: z

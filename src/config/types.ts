@@ -1,7 +1,7 @@
 // The validated configuration, as the rest of the bot sees it (secrets already resolved from
 // the environment). src/config/schema.ts parses the YAML file into exactly this shape.
 
-import type { Role } from '../domain/types';
+import type { PeakWindow, Person, Role } from '../domain/types';
 
 export interface RegionConfig {
   /** Region id, e.g. `cn-hangzhou`. */
@@ -20,11 +20,8 @@ export interface RegionConfig {
   accessKeySecretEnv: string;
 }
 
-export interface PeakHours {
-  /** `HH:mm` local; a window may wrap past midnight (22:00-02:00). */
-  from: string;
-  to: string;
-}
+/** Peak hours of an instance. */
+export type PeakHours = PeakWindow;
 
 export interface InstanceChannels {
   slack: string[];
@@ -52,16 +49,8 @@ export interface InstanceConfig {
   repository: string;
 }
 
-export interface PersonConfig {
-  /** Stable person id (the configuration's `name`). */
-  id: string;
-  displayName: string;
-  slack: string[];
-  dingtalk: string[];
-  terminal: string[];
-  /** Role per instance id; `*` for all instances. The highest applicable role wins. */
-  roles: Record<string, Role>;
-}
+/** A person with their platform accounts and roles. */
+export type PersonConfig = Person;
 
 export interface BotConfig {
   /** Where the configuration came from (a file path, or `sandbox`). */

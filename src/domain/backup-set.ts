@@ -77,7 +77,7 @@ export function holdsItsDay(set: BackupSet): boolean {
 
 /** Finished, fully or partly: it has restorable data. */
 export function isGood(set: BackupSet): boolean {
-  return set.state === 'FINISHED' || set.state === 'PARTIAL';
+  return GOOD.includes(set.state);
 }
 
 function isPastExpiry(set: BackupSet, now: Date): boolean {
@@ -111,11 +111,21 @@ export function needsExpiryWarning(set: BackupSet, now: Date, leadHours: number)
   return left > 0 && left <= leadHours * HOUR_MS;
 }
 
-const HOLDS_DATA: readonly BackupSetState[] = ['RUNNING', 'FINISHED', 'PARTIAL'];
+/** States of a set whose objects are (or may still be) on OSS, costing storage. */
+export const HOLDING_DATA: readonly BackupSetState[] = ['RUNNING', 'FINISHED', 'PARTIAL', 'EXPIRING', 'DELETING', 'MISSING'];
+/** Finished, fully or partly. */
+export const GOOD: readonly BackupSetState[] = ['FINISHED', 'PARTIAL'];
+/** Every state, in life-cycle order (metrics list them all, zero included). */
+export const BACKUP_SET_STATES: readonly BackupSetState[] = ['RUNNING', 'FINISHED', 'PARTIAL', 'FAILED', 'EXPIRING', 'DELETING', 'EXPIRED', 'DELETED', 'MISSING'];
 
-/** ORPHANED when its instance is gone from the configuration and the set still holds data. */
+/** Its objects are (or may still be) on OSS. */
+export function holdsData(set: BackupSet): boolean {
+  return HOLDING_DATA.includes(set.state);
+}
+
+/** ORPHANED when its instance is gone from the configuration and the set still holds restorable data. */
 export function displayState(set: BackupSet, knownInstanceIds: ReadonlySet<string>): DisplayedBackupSetState {
-  if (!knownInstanceIds.has(set.instanceId) && HOLDS_DATA.includes(set.state)) return 'ORPHANED';
+  if (!knownInstanceIds.has(set.instanceId) && (set.state === 'RUNNING' || isGood(set))) return 'ORPHANED';
   return set.state;
 }
 

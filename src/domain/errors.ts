@@ -45,6 +45,17 @@ export class DayTakenError extends ConflictError {
   }
 }
 
+/** One running backup per instance: another set of that instance is still RUNNING. */
+export class BackupRunningError extends ConflictError {
+  override readonly name = 'BackupRunningError';
+  constructor(
+    message: string,
+    readonly holder: string,
+  ) {
+    super(message);
+  }
+}
+
 /** An illegal life-cycle transition. A bug or a race, never silently applied. */
 export class TransitionError extends ConflictError {
   override readonly name = 'TransitionError';

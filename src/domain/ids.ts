@@ -14,6 +14,11 @@ const RESTORE_ID = new RegExp(`^rs-\\d{8}-\\d{4}-${INSTANCE_ID_PART}(?:\\.[1-9]\
 const PLAIN_BACKUP_SET_ID = new RegExp(`^bk-\\d{8}-\\d{4}-${INSTANCE_ID_PART}$`);
 
 export const MAX_INSTANCE_ID_LENGTH = 63;
+
+/** The one instance-id rule (configuration, commands, backup set ids): `prod-1`. */
+export function isInstanceId(s: unknown): s is string {
+  return typeof s === 'string' && s.length <= MAX_INSTANCE_ID_LENGTH && INSTANCE_ID.test(s);
+}
 export const MAX_SNAPSHOT_NAME_LENGTH = 128;
 export const MAX_REPOSITORY_NAME_LENGTH = 64;
 

@@ -1,13 +1,12 @@
 // Who may do what. People are identified by their person id: one person's Slack, DingTalk and
 // terminal accounts are one person.
 
-import type { PersonConfig } from '../config/types';
-import type { Platform, Role } from './types';
+import type { Person, Platform, Role } from './types';
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
 /** The configured person owning that platform account, or null. */
-export function findPerson(people: PersonConfig[], platform: Platform, userId: string): PersonConfig | null {
+export function findPerson(people: Person[], platform: Platform, userId: string): Person | null {
   return people.find((p) => p[platform].includes(userId)) ?? null;
 }
 
@@ -26,7 +25,7 @@ function highest(roles: (Role | null | undefined)[]): Role | null {
  * everyone else is an operator). With `instanceId` null, the highest role the person has
  * anywhere (for commands not about one instance, like `help`).
  */
-export function roleFor(person: PersonConfig | null, instanceId: string | null, defaultRole: Role | null): Role | null {
+export function roleFor(person: Person | null, instanceId: string | null, defaultRole: Role | null): Role | null {
   if (person === null) return defaultRole;
   const applicable =
     instanceId === null

@@ -4,8 +4,7 @@
 // ambiguous one on a fall-back day runs once.
 
 import { DateTime } from 'luxon';
-import { WEEKDAYS, type BackupSettings, type Weekday } from './types';
-import type { PeakHours } from '../config/types';
+import { WEEKDAYS, type BackupSettings, type PeakWindow, type Weekday } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Weekday → node-cron day-of-week (0 = Sunday). */
@@ -103,7 +102,7 @@ export function missedDays(
   return missed;
 }
 
-function insideWindow(minute: number, window: PeakHours): boolean {
+function insideWindow(minute: number, window: PeakWindow): boolean {
   const from = minutesOf(window.from);
   const to = minutesOf(window.to);
   if (from === to) return false;
@@ -111,7 +110,7 @@ function insideWindow(minute: number, window: PeakHours): boolean {
 }
 
 /** A warning when the time falls inside a peak-hours window (`from` inclusive, `to` exclusive). */
-export function peakHoursWarning(time: string, peak: PeakHours[]): string | null {
+export function peakHoursWarning(time: string, peak: PeakWindow[]): string | null {
   const minute = minutesOf(time);
   const hit = peak.find((w) => insideWindow(minute, w));
   if (!hit) return null;

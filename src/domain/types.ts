@@ -1,5 +1,7 @@
 // The product's nouns. Pure data: no I/O, no platform words. Times are UTC ISO-8601 strings.
 
+import type { BackupJobState, DatabaseJobState, JobTracking, RestoreJobState } from './jobs';
+
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -42,30 +44,39 @@ export type DisplayedBackupSetState = BackupSetState | 'ORPHANED';
 
 export type BackupTrigger = 'scheduled' | 'manual' | 'adopted';
 
-export type DatabaseBackupState = 'PENDING' | 'SUBMITTED' | 'FINISHED' | 'FAILED';
+export type DatabaseBackupState = DatabaseJobState;
 
-/** One `BACKUP SNAPSHOT` of one database, inside a backup set. */
-export interface DatabaseBackup {
+/** One database's StarRocks job (BACKUP or RESTORE) as the bot follows it. */
+export interface TrackedJob<S extends string> {
   database: string;
   /** StarRocks snapshot (label) name, unique in the repository. */
   snapshotName: string;
-  attempt: number;
-  tables: string[];
-  state: DatabaseBackupState;
-  /** StarRocks job state last seen (`UPLOADING`, ...), for progress. */
-  jobState: string | null;
-  /** Upload progress as done/total tasks, when StarRocks reports it. */
+  state: DatabaseJobState;
+  /** StarRocks' own state of the job, last seen (`UPLOADING`, ...); null before it was seen. */
+  jobState: S | null;
+  /** How the bot knows what it knows (seen in SHOW, not visible, resolved from OSS). */
+  tracking: JobTracking;
+  /** Why a PENDING job waits (another job holds the database's slot), for progress. */
+  waitingFor: string | null;
+  /** Progress as done/total tasks, when StarRocks reports it. */
   progress: { done: number; total: number } | null;
   submittedAt: string | null;
+  /** The job's own finish time (`FinishedTime`, or when OSS got its `__info_` file). */
   finishedAt: string | null;
+  /** StarRocks' own error text when the job failed. */
+  error: string | null;
+}
+
+/** One `BACKUP SNAPSHOT` of one database, inside a backup set. */
+export interface DatabaseBackup extends TrackedJob<BackupJobState> {
+  attempt: number;
+  tables: string[];
   /** `backup_timestamp` as StarRocks wrote it (`yyyy-MM-dd-HH-mm-ss-SSS`, FE zone); needed to restore. */
   backupTimestamp: string | null;
   /** The moment the snapshot was taken, as a UTC instant. */
   snapshotAt: string | null;
   sizeBytes: number | null;
   objectCount: number | null;
-  /** StarRocks' own error text when the database failed. */
-  error: string | null;
 }
 
 export interface LeftOut {
@@ -131,8 +142,14 @@ export interface RestoreRequest {
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
-  /** Per database: state of its `RESTORE SNAPSHOT` job. */
-  jobs: { database: string; snapshotName: string; state: string; error: string | null }[];
+  /** Per database: its `RESTORE SNAPSHOT` job. */
+  jobs: DatabaseRestore[];
+}
+
+/** One `RESTORE SNAPSHOT` of one database, inside a restore. */
+export interface DatabaseRestore extends TrackedJob<RestoreJobState> {
+  /** The snapshot's `backup_timestamp`, exactly as StarRocks wrote it. */
+  backupTimestamp: string;
 }
 
 export type TaskKind = 'backup' | 'restore' | 'delete' | 'release';
@@ -151,6 +168,24 @@ export interface Task {
   startedAt: string;
   finishedAt: string | null;
   updatedAt: string;
+}
+
+/** A person of the configuration, with their accounts on each platform. */
+export interface Person {
+  /** Stable person id (the configuration's `name`). */
+  id: string;
+  displayName: string;
+  slack: string[];
+  dingtalk: string[];
+  terminal: string[];
+  /** Role per instance id; `*` for all instances. The highest applicable role wins. */
+  roles: Record<string, Role>;
+}
+
+/** A daily window of local time (`HH:mm`, may wrap past midnight: 22:00-02:00). */
+export interface PeakWindow {
+  from: string;
+  to: string;
 }
 
 /** Who did something, from where. */

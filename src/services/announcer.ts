@@ -1,10 +1,11 @@
 // Announcements go to an instance's channels through the outbox, so a chat outage loses none.
 // A message key makes later announcements edit the same message (progress) instead of adding.
+// Given a transaction, the announcement lands with the change of state that causes it.
 
 import { randomUUID } from 'node:crypto';
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../reply';
 import type { ChannelAddress } from '../domain/types';
-import type { Clock, Store } from '../ports';
+import type { Clock, Store, StoreRecords } from '../ports';
 import type { InstanceDirectory } from './instances';
 
 export class Announcer {
@@ -28,25 +29,23 @@ export class Announcer {
   }
 
   /** Posts to every channel of the instance. With a key, later calls edit that message. */
-  async announce(instanceId: string, reply: Reply, key: string | null = null): Promise<void> {
+  async announce(instanceId: string, reply: Reply, key: string | null = null, tx?: StoreRecords): Promise<void> {
     for (const channel of this.channelsOf(instanceId)) {
-      await this.send(channel, { ...reply, visibility: 'channel' }, key);
+      await this.send(channel, { ...reply, visibility: 'channel' }, key, tx);
     }
   }
 
-  async send(channel: ChannelAddress, reply: Reply, key: string | null = null): Promise<void> {
+  async send(channel: ChannelAddress, reply: Reply, key: string | null = null, tx?: StoreRecords): Promise<void> {
     const now = this.clock.now().toISOString();
-    await this.store.enqueue({
+    await (tx ?? this.store).outbox.enqueue({
       id: randomUUID(),
       key: key === null ? null : `${key}@${channel.platform}:${channel.channelId}`,
       channel,
       reply,
       createdAt: now,
-      attempts: 0,
-      nextAttemptAt: now,
-      deliveredAt: null,
-      lastError: null,
     });
-    this.onQueued();
+    // In a transaction the item is visible once it commits; the deliverer's interval covers the gap.
+    if (tx) setImmediate(() => this.onQueued());
+    else this.onQueued();
   }
 }

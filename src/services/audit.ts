@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/types';
-import type { Clock, Store } from '../ports';
+import type { Clock, Store, StoreRecords } from '../ports';
 
 export class Auditor {
   constructor(
@@ -17,8 +17,8 @@ export class Auditor {
     subject: string | null;
     before?: unknown;
     after?: unknown;
-  }): Promise<void> {
-    await this.store.appendAudit({
+  }, tx?: StoreRecords): Promise<void> {
+    await (tx ?? this.store).audit.append({
       id: randomUUID(),
       at: this.clock.now().toISOString(),
       actor: entry.actor,

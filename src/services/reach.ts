@@ -8,10 +8,10 @@ import { joinAnd } from '../domain/text';
 
 const NAMES: Record<Platform, string> = { slack: 'Slack', dingtalk: 'DingTalk', terminal: 'the terminal chat' };
 
-/** Why a platform is not served, as this build knows it (update when a surface is added). */
+/** Why a platform is not served. */
 export const NOT_SERVED: Record<Platform, string> = {
   slack: 'Slack is not configured (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)',
-  dingtalk: 'DingTalk is not available in this version of the bot',
+  dingtalk: 'DingTalk is not configured (DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET)',
   terminal: 'the terminal chat is not running (start with --terminal)',
 };
 

@@ -1,31 +1,24 @@
-// Everything the command layer may call, in one place. Built by src/wiring/services.ts.
+// Everything the command layer may call: use cases only (no store, no configuration). Built by
+// the composition root (src/app/bot.ts).
 
-import type { BotConfig } from '../config/types';
-import type { Actor, BackupSet } from '../domain/types';
-import type { Clock, Logger, Store } from '../ports';
-import type { Announcer } from './announcer';
-import type { Auditor } from './audit';
+import type { Clock } from '../ports';
+import type { BackupService } from './backup/service';
 import type { BackupCatalog } from './catalog';
-import type { Clusters } from './clusters';
 import type { InstanceDirectory } from './instances';
+import type { InstanceOverview } from './overview';
+import type { PeopleDirectory } from './people';
+import type { RestoreService } from './restores';
 import type { SettingsService } from './settings';
-
-/** Starts backups outside the schedule (the engine implements it). */
-export interface BackupStarter {
-  /** Creates the set and runs it in the background; refuses while one of that instance runs. */
-  startManual(actor: Actor, instanceId: string): Promise<BackupSet>;
-}
+import type { TaskBook } from './tasks';
 
 export interface Services {
-  config: BotConfig;
-  store: Store;
   clock: Clock;
-  log: Logger;
+  people: PeopleDirectory;
   instances: InstanceDirectory;
-  clusters: Clusters;
-  catalog: BackupCatalog;
+  overview: InstanceOverview;
   settings: SettingsService;
-  audit: Auditor;
-  announcer: Announcer;
-  backups: BackupStarter;
+  catalog: BackupCatalog;
+  backups: BackupService;
+  restores: RestoreService;
+  tasks: TaskBook;
 }

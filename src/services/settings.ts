@@ -1,6 +1,5 @@
 // Backup settings: one schedule per instance, versioned, audited and announced.
 
-import type { BotConfig } from '../config/types';
 import { StaleUpdateError } from '../domain/errors';
 import { formatBytes, formatLocal } from '../domain/format';
 import { peakHoursWarning } from '../domain/schedule';
@@ -11,6 +10,7 @@ import type { Announcer } from './announcer';
 import type { Auditor } from './audit';
 import type { BackupCatalog } from './catalog';
 import type { InstanceDirectory } from './instances';
+import type { PeopleDirectory } from './people';
 
 export type SettingsPatch = Partial<BackupSettings>;
 
@@ -27,7 +27,7 @@ export class SettingsService {
   private readonly listeners: ((s: StoredSettings) => void)[] = [];
 
   constructor(
-    private readonly config: BotConfig,
+    private readonly people: PeopleDirectory,
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly instances: InstanceDirectory,
@@ -42,13 +42,12 @@ export class SettingsService {
   }
 
   async current(instanceId: string): Promise<StoredSettings> {
-    const stored = await this.store.getSettings(instanceId);
+    const stored = await this.store.settings.get(instanceId);
     return stored ?? { ...DEFAULT_SETTINGS, instanceId, version: 0, updatedAt: null, updatedBy: null };
   }
 
   personName(personId: string | null): string {
-    if (!personId) return 'someone';
-    return this.config.people.find((p) => p.id === personId)?.displayName ?? personId;
+    return this.people.name(personId);
   }
 
   staleMessage(stored: StoredSettings, seen: BackupSettings): string {
@@ -88,26 +87,34 @@ export class SettingsService {
       updatedAt: now.toISOString(),
       updatedBy: actor.personId ?? `${actor.platform}:${actor.userId}`,
     };
+    const notes = await this.notesFor(before, next, instance.timezone);
+    const schedule = describeSchedule(next, instance.timezone);
     let after: StoredSettings;
     try {
-      after = await this.store.saveSettings(next);
+      // The change, its audit record and its announcement land together.
+      after = await this.store.atomically(async (tx) => {
+        const saved = await tx.settings.save(next);
+        await this.audit.record({ actor, action: 'settings.update', instanceId, subject: instanceId, before, after: saved }, tx);
+        await this.announcer.announce(
+          instanceId,
+          {
+            visibility: 'channel',
+            tone: 'info',
+            title: `Backup settings of ${instanceId} changed`,
+            text: `${actor.displayName ?? this.personName(actor.personId)} changed the backup settings of *${instanceId}*: ${changes.join('; ')}.\nSchedule now: ${schedule}.`,
+            notes: [...warnings, ...notes],
+          },
+          null,
+          tx,
+        );
+        return saved;
+      });
     } catch (err) {
       if (err instanceof StaleUpdateError) {
         throw new StaleUpdateError(this.staleMessage(err.current as StoredSettings, before), err.current);
       }
       throw err;
     }
-
-    const notes = await this.notesFor(before, after, instance.timezone);
-    await this.audit.record({ actor, action: 'settings.update', instanceId, subject: instanceId, before, after });
-    const schedule = describeSchedule(after, instance.timezone);
-    await this.announcer.announce(instanceId, {
-      visibility: 'channel',
-      tone: 'info',
-      title: `Backup settings of ${instanceId} changed`,
-      text: `${actor.displayName ?? this.personName(actor.personId)} changed the backup settings of *${instanceId}*: ${changes.join('; ')}.\nSchedule now: ${schedule}.`,
-      notes: [...warnings, ...notes],
-    });
     for (const listener of this.listeners) listener(after);
     return { before, after, changes, warnings, notes };
   }

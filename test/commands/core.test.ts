@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
+import { aFinishedSet } from '../domain/fixtures';
 
 let h: Harness;
 beforeEach(async () => {
@@ -34,15 +35,20 @@ describe('the command core', () => {
   });
 
   it('suggests the instance meant when one is mistyped', async () => {
-    const reply = await h.say('oper1', 'settings prod1');
-    expect(reply.text).toMatch(/instance ids are lowercase|unknown instance/);
+    // `prod1` is a well-formed id that names no instance: the closest one is suggested.
+    const missingHyphen = await h.say('oper1', 'settings prod1');
+    expect(missingHyphen.tone).toBe('error');
+    expect(missingHyphen.text).toBe('unknown instance "prod1"; did you mean prod-1? (known: prod-1, staging-1, lake-1, prod-sh)');
     const unknown = await h.say('oper1', 'settings prod-2');
     expect(unknown.text).toContain('unknown instance "prod-2"; did you mean prod-1?');
+    // `Prod-1` is not an id at all: the rule for ids and the usage.
+    const capital = await h.say('oper1', 'settings Prod-1');
+    expect(capital.text).toMatch(/^instance ids are lowercase letters, digits and hyphens, like prod-1; got "Prod-1"\nUsage: \/backup settings <instance>/);
   });
 
   it('saves settings in text form and they persist across a restart', async () => {
     const reply = await h.say('oper1', 'settings prod-1 on days=mon,thu time=02:30 retention=14');
-    expect(reply.tone).toMatch(/success|warning/);
+    expect(reply.tone).toBe('success');
     expect(reply.text).toContain('Mon and Thu at 02:30');
     const dir = h.dataDir;
     await h.close({ keepData: true });
@@ -55,7 +61,7 @@ describe('the command core', () => {
   it('answers retention=40 with the accepted range and saves nothing', async () => {
     const reply = await h.say('oper1', 'settings prod-1 on days=mon retention=40');
     expect(reply.text).toContain('retention must be a whole number of days from 7 to 31, got 40');
-    expect(await h.store.getSettings('prod-1')).toBeNull();
+    expect(await h.store.settings.get('prod-1')).toBeNull();
   });
 
   it('needs a weekday to enable backups', async () => {
@@ -68,19 +74,26 @@ describe('the command core', () => {
     const reply = await h.say('oper1', 'settings prod-1 on days=tue time=10:00');
     expect(reply.tone).toBe('warning');
     expect(reply.notes?.join(' ')).toMatch(/peak/i);
-    expect((await h.store.getSettings('prod-1'))?.time).toBe('10:00');
+    expect((await h.store.settings.get('prod-1'))?.time).toBe('10:00');
   });
 
   it('shows the storage cost note when enabling and the last expiry when disabling', async () => {
     const on = await h.say('oper1', 'settings prod-1 on days=mon');
     expect(on.notes?.join(' ')).toMatch(/extra OSS storage/);
     const off = await h.say('oper1', 'settings prod-1 off');
-    expect(off.notes?.join(' ')).toMatch(/no existing backup sets|expires/i);
+    expect(off.notes).toEqual(['No new backups will be taken. There are no existing backup sets.']);
+  });
+
+  it('says when the last existing set expires when backups are turned off', async () => {
+    await h.store.backupSets.create(aFinishedSet({ id: 'bk-20360110-0230-prod-1', finishedAt: '2036-01-10T18:40:00.000Z', retentionDays: 14 }));
+    await h.say('oper1', 'settings prod-1 on days=mon');
+    const off = await h.say('oper1', 'settings prod-1 off');
+    expect(off.notes).toEqual(['No new backups will be taken. Existing sets are kept until they expire; the last one expires 2036-01-25 02:40 UTC+8.']);
   });
 
   it('audits every change and announces it in the instance channel', async () => {
     await h.say('admin1', 'settings prod-1 on days=mon,thu time=02:30');
-    const audit = await h.store.listAudit({ instanceId: 'prod-1' });
+    const audit = await h.store.audit.list({ instanceId: 'prod-1' });
     expect(audit[0]).toMatchObject({ action: 'settings.update', actor: { personId: 'admin1' } });
     await h.flush();
     expect(h.channel.texts().join('\n')).toContain('changed the backup settings of *prod-1*');
@@ -89,7 +102,7 @@ describe('the command core', () => {
   it('refuses a viewer who tries to change settings, naming the role needed', async () => {
     const reply = await h.say('viewer1', 'settings prod-1 on days=mon');
     expect(reply.text).toContain('needs the operator role on prod-1; your role on prod-1 is viewer');
-    expect(await h.store.getSettings('prod-1')).toBeNull();
+    expect(await h.store.settings.get('prod-1')).toBeNull();
   });
 
   it('opens the settings form with current values and the read-only region', async () => {
@@ -110,27 +123,25 @@ describe('the command core', () => {
     expect(first.ok).toBe(true);
     const second = await h.bot.core.submit({ actor: actorA, formId: 'settings', context: formA.context, values: { enabled: true, weekdays: ['sun'], time: '01:00', retentionDays: '7' } });
     expect(second.ok).toBe(false);
-    if (!second.ok) expect(Object.values(second.errors).join(' ')).toMatch(/Admin One changed the settings of prod-1.*time 00:00 → 03:00/);
-    expect((await h.store.getSettings('prod-1'))?.time).toBe('03:00');
+    expect(second.ok ? '' : Object.values(second.errors).join(' ')).toMatch(/Admin One changed the settings of prod-1.*time 00:00 → 03:00/);
+    expect((await h.store.settings.get('prod-1'))?.time).toBe('03:00');
   });
 
   it('returns field errors for a bad form instead of saving', async () => {
     const form = (await h.say('oper1', 'settings prod-1')).form;
     if (!form) throw new Error('no form');
     const result = await h.bot.core.submit({ actor: h.bot.core.resolveActor('terminal', 'oper1'), formId: 'settings', context: form.context, values: { enabled: true, weekdays: [], time: '25:00', retentionDays: '40' } });
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.errors.retentionDays).toContain('from 7 to 31, got 40');
-      expect(result.errors.time).toMatch(/HH:mm/);
-      expect(result.errors.weekdays).toMatch(/weekday/);
-    }
+    expect(result).toMatchObject({
+      ok: false,
+      errors: { retentionDays: expect.stringContaining('from 7 to 31, got 40'), time: expect.stringMatching(/HH:mm/), weekdays: expect.stringMatching(/weekday/) },
+    });
   });
 
   it('refuses a form context or button value the bot did not make', async () => {
     const reply = await h.bot.core.act({ actor: h.bot.core.resolveActor('terminal', 'admin1'), value: 'b1.eyJrIjoiYWN0IiwiYyI6InJ1biBwcm9kLTEiLCJ4Ijo5OTk5OTk5OTk5fQ.forged', channel: null });
     expect(reply.text).toMatch(/not one this bot made/);
     const form = await h.bot.core.submit({ actor: h.bot.core.resolveActor('terminal', 'admin1'), formId: 'settings', context: 'garbage', values: {} });
-    expect(form.ok && form.reply.text).toMatch(/not one this bot made/);
+    expect(form).toMatchObject({ ok: true, reply: { text: expect.stringMatching(/not one this bot made/) } });
   });
 
   it('checks the clicker role again when a button is clicked', async () => {
@@ -138,12 +149,19 @@ describe('the command core', () => {
     expect(ask.buttons?.[0]?.confirm?.text).toMatch(/cannot be interrupted/);
     const refused = await h.click('viewer1', ask, /Run/);
     expect(refused.text).toContain('needs the operator role on prod-1');
-    expect(await h.store.listBackupSets({ instanceId: 'prod-1' })).toEqual([]);
+    expect(await h.store.backupSets.list({ instanceId: 'prod-1' })).toEqual([]);
   });
 
-  it('answers a cancel of a backup with the rule that it cannot be interrupted', async () => {
-    const reply = await h.say('oper1', 'cancel bk-20261124-0230-prod-1');
-    expect(reply.text).toMatch(/no backup set bk-20261124-0230-prod-1/);
+  // A cancel of a running backup is answered with the rule in test/engine/backup-rules.test.ts.
+  it('answers a cancel of a finished backup with the rule, and of an unknown one with where to look', async () => {
+    await h.store.backupSets.create(aFinishedSet({ id: 'bk-20261124-0230-prod-1' }));
+    const finished = await h.say('oper1', 'cancel bk-20261124-0230-prod-1');
+    expect(finished.tone).toBe('error');
+    expect(finished.text).toContain(
+      'bk-20261124-0230-prod-1 is not running (it is FINISHED), so there is nothing to cancel. A backup task cannot be interrupted once started; to remove a finished backup use /backup delete bk-20261124-0230-prod-1.',
+    );
+    const unknown = await h.say('oper1', 'cancel bk-20261125-0230-prod-1');
+    expect(unknown.text).toContain('there is no backup set bk-20261125-0230-prod-1 (see /backup list <instance>)');
   });
 
   it('says plainly what is not available yet, after validating the arguments and the role', async () => {

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/domain/errors';
 import { parseConfig } from '../../src/config/load';
-import { ENV, validData } from './fixtures';
+import { ENV, problemsOf, problemsOfText, validData } from './fixtures';
 
 const MAX_PROBLEM_LENGTH = 400;
 
@@ -128,29 +128,35 @@ describe('fuzzing the configuration', () => {
     const data = validData();
     setAt(data, ['instances', 0, 'id'], 'prod-1; DROP DATABASE x');
     setAt(data, ['instances', 0, 'repository'], 'a`; DROP DATABASE x; `' + 'y'.repeat(200));
-    let problems: string[] = [];
-    try {
-      parseConfig(stringify(data), 'x.yml', ENV);
-    } catch (error) {
-      problems = (error as ConfigError).problems;
-    }
+    const problems = problemsOf(data);
     expect(problems).toContain(
-      'instances[0].id: expected an instance id (lowercase letters, digits and hyphens, starting with a letter), got "prod-1; DROP DATABASE x"',
+      'instances[0].id: expected an instance id (lowercase letters, digits and single hyphens, starting with a letter, at most 63 characters), got "prod-1; DROP DATABASE x"',
     );
     expect(problems.find((p) => p.startsWith('instances[0].repository'))).toMatch(/got "a`; DROP DATABASE x; `y+…"$/);
   });
 
-  it('a billion-laughs document is refused, not expanded', () => {
+  it('a billion-laughs document is refused at the alias limit, not expanded', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 0; i < 9; i++) {
       lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`);
     }
-    loadsOrConfigError(lines.join('\n'));
+    expect(problemsOfText(lines.join('\n'))).toEqual([expect.stringMatching(/^YAML: Excessive alias count\b/)]);
   });
 
-  it('a long key in an unknown place is truncated in the path', () => {
+  const LONG_KEY = 'k'.repeat(5000);
+  const SHOWN_KEY = `"${'k'.repeat(40)}…"`;
+
+  it('a long key in an unknown place is truncated in the message', () => {
     const data = validData() as Record<string, unknown>;
-    data['k'.repeat(5000)] = 1;
-    loadsOrConfigError(stringify(data));
+    data[LONG_KEY] = 1;
+    expect(problemsOf(data)).toEqual([
+      `(top level): unknown key ${SHOWN_KEY} (known keys: regions, instances, people, defaultRole, approvals, expiryWarningHours, scheduler)`,
+    ]);
+  });
+
+  it('a long key inside the path is truncated in the path', () => {
+    const data = validData();
+    setAt(data, ['people', 0, 'roles', LONG_KEY], 'viewer');
+    expect(problemsOf(data)).toEqual([`people[0].roles[${SHOWN_KEY}]: no instance ${SHOWN_KEY} (known: prod-1, staging-1)`]);
   });
 });

@@ -100,7 +100,7 @@ describe('instances', () => {
 
   it('ids are valid and unique', () => {
     expect(broken((d) => Object.assign(prod(d), { id: 'Prod_1' }))).toEqual([
-      'instances[0].id: expected an instance id (lowercase letters, digits and hyphens, starting with a letter), got "Prod_1"',
+      'instances[0].id: expected an instance id (lowercase letters, digits and single hyphens, starting with a letter, at most 63 characters), got "Prod_1"',
       'people[0].roles.prod-1: no instance "prod-1" (did you mean "Prod_1"?)',
     ]);
     expect(broken((d) => Object.assign(d.instances[1] ?? {}, { id: 'prod-1' }))).toEqual([

@@ -1,6 +1,6 @@
 // Builders for domain records in tests: a valid record with the fields a test cares about.
 
-import type { BackupSet, DatabaseBackup, RestoreRequest } from '../../src/domain/types';
+import type { BackupSet, DatabaseBackup, DatabaseRestore, RestoreRequest } from '../../src/domain/types';
 
 export function aDatabaseBackup(over: Partial<DatabaseBackup> = {}): DatabaseBackup {
   return {
@@ -10,6 +10,8 @@ export function aDatabaseBackup(over: Partial<DatabaseBackup> = {}): DatabaseBac
     tables: ['orders', 'customers'],
     state: 'FINISHED',
     jobState: 'FINISHED',
+    tracking: 'visible',
+    waitingFor: null,
     progress: null,
     submittedAt: '2026-11-23T18:30:05.000Z',
     finishedAt: '2026-11-23T18:40:00.000Z',
@@ -37,7 +39,7 @@ export function aBackupSet(over: Partial<BackupSet> = {}): BackupSet {
     finishedAt: null,
     retentionDays: 7,
     expiresAt: null,
-    databases: [aDatabaseBackup({ state: 'SUBMITTED', finishedAt: null })],
+    databases: [aDatabaseBackup({ state: 'SUBMITTED', jobState: 'UPLOADING', progress: { done: 3, total: 10 }, finishedAt: null })],
     leftOut: { views: [], materializedViews: [], colocateGroups: [], unsupportedTables: [] },
     sizeBytes: null,
     objectCount: null,
@@ -84,6 +86,23 @@ export function aRestoreRequest(over: Partial<RestoreRequest> = {}): RestoreRequ
     finishedAt: null,
     error: null,
     jobs: [],
+    ...over,
+  };
+}
+
+export function aDatabaseRestore(over: Partial<DatabaseRestore> = {}): DatabaseRestore {
+  return {
+    database: 'sales',
+    snapshotName: 'bk_20261124_0230_prod_1__sales',
+    backupTimestamp: '2026-11-24-02-30-10-123',
+    state: 'SUBMITTED',
+    jobState: 'DOWNLOADING',
+    tracking: 'visible',
+    waitingFor: null,
+    progress: { done: 2, total: 8 },
+    submittedAt: '2026-11-25T10:05:00.000Z',
+    finishedAt: null,
+    error: null,
     ...over,
   };
 }

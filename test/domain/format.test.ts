@@ -43,7 +43,7 @@ describe('formatLocal', () => {
 
   it('shows the offset where the zone has no abbreviation', () => {
     expect(formatLocal(at, 'Asia/Shanghai')).toBe('2026-11-24 02:30 UTC+8');
-    expect(formatLocal(at, 'Asia/Kolkata')).toMatch(/^2026-11-24 00:00 (IST|UTC\+5:30)$/);
+    expect(formatLocal(at, 'Asia/Kolkata')).toBe('2026-11-24 00:00 UTC+5:30');
   });
 
   it('falls back to UTC for an unknown zone', () => {

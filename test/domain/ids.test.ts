@@ -129,7 +129,7 @@ describe('snapshotName', () => {
   });
 
   it('refuses an attempt below 1', () => {
-    expect(() => snapshotName('bk-20261124-0230-prod-1', 'sales', 0)).toThrow();
+    expect(() => snapshotName('bk-20261124-0230-prod-1', 'sales', 0)).toThrow('attempt must be 1 or more, got 0');
   });
 });
 
@@ -152,15 +152,17 @@ describe('validateInstanceId', () => {
   });
 
   it('quotes hostile input safely: short, one line, no markup', () => {
+    let refusal: unknown = null;
     try {
       validateInstanceId(`prod-1\n\u202e\`; DROP DATABASE x; ${'x'.repeat(500)}`);
-      expect.unreachable();
     } catch (e) {
-      const message = (e as Error).message;
-      expect(message.length).toBeLessThan(160);
-      expect(message).not.toMatch(/[\n`\u202e]/);
-      expect(message).toContain('…');
+      refusal = e;
     }
+    expect(refusal).toBeInstanceOf(UserError);
+    const message = (refusal as UserError).message;
+    expect(message.length).toBeLessThan(160);
+    expect(message).not.toMatch(/[\n`\u202e]/);
+    expect(message).toContain('…');
   });
 
   it('never throws anything but a UserError, and what passes is safe (property)', () => {

@@ -69,7 +69,7 @@ describe('what a backup leaves out', () => {
     expect(set.leftOut.views).toEqual([{ database: 'shop', name: 'v_orders' }]);
     expect(set.leftOut.materializedViews).toEqual([{ database: 'shop', name: 'mv_daily', reason: expect.stringContaining('3.2.3+') }]);
     expect(set.leftOut.colocateGroups).toEqual([{ database: 'shop', group: 'shop_cg', tables: expect.arrayContaining(['orders', 'items']) }]);
-    await h.bot.engine.whenIdle();
+    await h.settle();
     await h.flush();
     const summary = h.channel.find(/finished/)?.versions.at(-1)?.text ?? '';
     expect(summary).toContain('Views (not backed up): shop.v_orders');
@@ -113,7 +113,7 @@ describe('commands around a running backup', () => {
     const prod = sims.starrocks.instance('prod-1');
     prod.faults.hold('sales', 'UPLOADING');
     const id = await startBackup(h, 'prod-1');
-    await waitFor(async () => (await h.store.getBackupSet(id))?.databases.some((d) => d.jobState === 'UPLOADING'), 'the upload');
+    await waitFor(async () => (await h.store.backupSets.get(id))?.databases.some((d) => d.jobState === 'UPLOADING'), 'the upload');
     const again = await h.say('oper1', 'run prod-1');
     expect(again.text).toContain(`a backup of prod-1 is already running: ${id}`);
     const cancel = await h.say('oper1', `cancel ${id}`);
@@ -148,7 +148,6 @@ describe('commands around a running backup', () => {
     const dir = h.dataDir;
     await h.close({ keepData: true });
     h = await startHarness({ sims: sims.description, dataDir: dir, config: (c) => ({ ...c, instances: c.instances.filter((i) => i.id !== 'prod-sh') }) });
-    await h.bot.scheduler.start();
     expect(h.cron.active()).toEqual([]);
     const list = await h.say('viewer1', 'list prod-sh');
     expect(list.items?.[0]?.text).toContain(`${id}*  ORPHANED`);

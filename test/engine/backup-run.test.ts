@@ -34,7 +34,7 @@ afterEach(async () => {
 
 async function runNow(instance: string): Promise<BackupSet> {
   const set = await endedSet(h, await startBackup(h, instance));
-  await h.bot.engine.whenIdle();
+  await h.settle();
   await h.flush();
   return set;
 }
@@ -126,7 +126,7 @@ describe('a backup run', () => {
     const db = firstDatabase(prod);
     prod.faults.hold(db, 'UPLOADING');
     const id = await startBackup(h, 'prod-1');
-    await waitFor(async () => (await h.store.getBackupSet(id))?.databases.find((d) => d.database === db)?.jobState === 'UPLOADING', 'the job to upload');
+    await waitFor(async () => (await h.store.backupSets.get(id))?.databases.find((d) => d.database === db)?.jobState === 'UPLOADING', 'the job to upload');
     prod.leaderChange({ dropConnections: true });
     prod.faults.release(db);
     const set = await endedSet(h, id);
@@ -145,14 +145,14 @@ describe('a backup run', () => {
     const prod = sims.starrocks.instance('prod-1');
     const db = firstDatabase(prod);
     const id = await startBackup(h, 'prod-1');
-    const snapshot = await waitFor(async () => (await h.store.getBackupSet(id))?.databases.find((d) => d.database === db && d.state === 'SUBMITTED')?.snapshotName, 'the submission');
+    const snapshot = await waitFor(async () => (await h.store.backupSets.get(id))?.databases.find((d) => d.database === db && d.state === 'SUBMITTED')?.snapshotName, 'the submission');
     await waitFor(() => sims.oss.listKeys('sandbox-backups-hz').some((k) => k.includes(`__ss_${snapshot}/__info_`)), 'an __info_ file');
     prod.ageOutHistory(db);
     open = true;
     const set = await endedSet(h, id);
     expect(set.state).toBe('FINISHED');
     const resolved = set.databases.find((d) => d.database === db);
-    expect(resolved?.jobState).toBe('FINISHED (from OSS)');
+    expect(resolved?.tracking).toBe('resolved_from_oss');
     expect(resolved?.backupTimestamp).toMatch(/^\d{4}-/);
   });
 });

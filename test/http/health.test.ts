@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { healthRoutes, startHttpRoutes } from '../../adapters/http/health';
 import { startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
+import { endedSet, startBackup } from '../support/backups';
+import { startSandboxSimulators } from '../../sim/sandbox';
 
 let h: Harness;
 let server: Server;
@@ -23,13 +25,13 @@ async function get(path: string): Promise<{ status: number; body: string }> {
 
 describe('health and metrics', () => {
   it('answers 503 before the scheduler runs and 200 with a JSON body once it does', async () => {
-    h = await startHarness();
+    h = await startHarness({ start: false });
     server = await startHttpRoutes(0, healthRoutes(() => h.bot.health(), () => h.bot.metrics.render()));
     const before = await get('/healthz');
     expect(before.status).toBe(503);
     expect(JSON.parse(before.body)).toMatchObject({ ok: false, store: 'up', scheduler: 'down' });
     await h.say('oper1', 'settings prod-1 on days=mon');
-    await h.bot.scheduler.start();
+    await h.start();
     const after = await get('/healthz');
     expect(after.status).toBe(200);
     expect(JSON.parse(after.body)).toMatchObject({ ok: true, store: 'up', scheduler: 'up', scheduledInstances: 1 });
@@ -41,9 +43,41 @@ describe('health and metrics', () => {
     await h.say('oper1', 'settings prod-1 on days=mon');
     const metrics = await get('/metrics');
     expect(metrics.status).toBe(200);
-    expect(metrics.body).toContain('# TYPE backup_bot_outbox_pending gauge');
-    expect(metrics.body).toMatch(/^backup_bot_outbox_pending 1$/m);
+    expect(metrics.body).toContain('# TYPE backup_bot_outbox_depth gauge');
+    expect(metrics.body).toMatch(/^backup_bot_outbox_depth \d+$/m);
     expect(metrics.body).toMatch(/^backup_bot_scheduled_instances 0$/m);
     expect((await get('/nope')).status).toBe(404);
+  });
+});
+
+describe('what an on-call engineer alerts on', () => {
+  it('counts runs by result, times them, and shows last good backup time, bytes and every set state', async () => {
+    const sims = await startSandboxSimulators({ stepMs: 10 });
+    try {
+      h = await startHarness({ sims: sims.description });
+      server = await startHttpRoutes(0, healthRoutes(() => h.bot.health(), () => h.bot.metrics.render()));
+      const set = await endedSet(h, await startBackup(h, 'prod-1'));
+      expect(set.state).toBe('FINISHED');
+      await h.settle();
+      const { body } = await get('/metrics');
+      const value = (line: RegExp): number => Number(line.exec(body)?.[1] ?? NaN);
+      expect(value(/^backup_bot_backup_runs_total\{result="FINISHED"\} (\d+)$/m)).toBe(1);
+      expect(value(/^backup_bot_backup_runs_total\{result="FAILED"\} (\d+)$/m)).toBe(0);
+      expect(value(/^backup_bot_backup_duration_seconds_count\{result="FINISHED"\} (\d+)$/m)).toBe(1);
+      expect(value(/^backup_bot_last_good_backup_timestamp_seconds\{instance="prod-1"\} (\S+)$/m)).toBe(Date.parse(set.finishedAt ?? '') / 1000);
+      expect(value(/^backup_bot_last_good_backup_timestamp_seconds\{instance="staging-1"\} (\S+)$/m)).toBe(0);
+      expect(value(/^backup_bot_backup_bytes\{instance="prod-1"\} (\d+)$/m)).toBe(set.sizeBytes);
+      for (const state of ['RUNNING', 'FINISHED', 'PARTIAL', 'FAILED', 'EXPIRING', 'DELETING', 'EXPIRED', 'DELETED', 'MISSING']) {
+        expect(value(new RegExp(`^backup_bot_backup_sets\\{state="${state}"\\} (\\d+)$`, 'm'))).toBe(state === 'FINISHED' ? 1 : 0);
+      }
+      expect(value(/^backup_bot_leader (\d+)$/m)).toBe(1);
+      expect(body).toContain('# TYPE backup_bot_controller_errors_total counter');
+      expect(body).toContain('# TYPE backup_bot_chat_api_errors_total counter');
+      // The structured log says when backups start and end.
+      const events = h.log.map((r) => (r.fields as { event?: string; setId?: string }));
+      expect(events.filter((e) => e.setId === set.id).map((e) => e.event).filter(Boolean)).toEqual(['backup.started', 'backup.finished']);
+    } finally {
+      await sims.close();
+    }
   });
 });

@@ -106,9 +106,14 @@ describe('sizes and snapshots', () => {
   });
 
   it('reads the info file: tables, partition versions, row counts when recorded', async () => {
+    const before = Date.now();
     seedFinishedSnapshot(sim, 'with_rows', '2024-12-09-10-25-58-842', { withRowCounts: true });
     const info = await storeFor().readSnapshotInfo(ROOT, 'with_rows');
+    // When the __info_ file was written (its Last-Modified): the moment the backup finished.
+    expect(info?.writtenAt?.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(info?.writtenAt?.getTime()).toBeLessThanOrEqual(Date.now());
     expect(info).toEqual({
+      writtenAt: expect.any(Date),
       snapshotName: 'with_rows',
       database: 'sales',
       backupTime: new Date(Date.UTC(2024, 11, 9, 2, 25, 58, 842)),

@@ -9,13 +9,13 @@ function config(channels: Record<string, unknown>[]) {
 }
 
 describe('instances with nowhere to post', () => {
-  it('only DingTalk while DingTalk is not served: warned, by instance, with the reason', () => {
+  it('only DingTalk while DingTalk is not configured: warned, by instance, with the reason', () => {
     const found = unreachableInstances(config([{ dingtalk: ['cidX'] }, { terminal: true }]).instances, new Set(['terminal']));
     expect(found).toEqual([
       {
         instanceId: 'prod-1',
         platforms: ['dingtalk'],
-        message: 'prod-1 posts only to DingTalk, and DingTalk is not available in this version of the bot: its progress, completions and alerts reach no one. Give prod-1 a channel on a platform the bot serves.',
+        message: 'prod-1 posts only to DingTalk, and DingTalk is not configured (DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET): its progress, completions and alerts reach no one. Give prod-1 a channel on a platform the bot serves.',
       },
     ]);
   });

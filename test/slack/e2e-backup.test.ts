@@ -26,7 +26,6 @@ beforeAll(async () => {
   surface = await startSlackSurface({ core: h.bot.core, botToken, signingSecret: secret, apiUrl: fake.apiUrl, port: 0, logger: silentLogger, retryConfig: { retries: 0 }, minEditIntervalMs: 100 });
   url = `http://127.0.0.1:${surface.port}/slack/events`;
   h.bot.notifiers.set('slack', surface.notifier);
-  h.bot.outbox.start(20);
 });
 afterAll(async () => {
   await h.close();
@@ -95,10 +94,10 @@ describe('a backup from Slack', () => {
     const enable = { selected_options: [{ text: { type: 'plain_text', text: 'Enable backup' }, value: 'on' }] };
     const bad = await submit({ enabled: enable, weekdays: days, retentionDays: { value: '40' } });
     expect(JSON.parse(bad.body)).toEqual({ response_action: 'errors', errors: { retentionDays: 'retention must be a whole number of days from 7 to 31, got 40' } });
-    expect(await h.store.getSettings('prod-1')).toBeNull();
+    expect(await h.store.settings.get('prod-1')).toBeNull();
     const good = await submit({ enabled: enable, weekdays: days, time: { selected_time: '01:30' }, retentionDays: { value: '21' } });
     expect(good.status).toBe(200);
-    const saved = await h.store.getSettings('prod-1');
+    const saved = await h.store.settings.get('prod-1');
     expect(saved).toMatchObject({ enabled: true, weekdays: ['tue'], time: '01:30', retentionDays: 21, updatedBy: 'admin2' });
   });
 });

@@ -60,9 +60,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(opts: { core?: TestCore; surface?: Partial<SlackSurfaceOptions> } = {}): Promise<Harness> {
+export async function startHarness(opts: { core?: TestCore; surface?: Partial<SlackSurfaceOptions>; secret?: string } = {}): Promise<Harness> {
   const botToken = `xoxb-test-${randomBytes(6).toString('hex')}`;
-  const secret = randomBytes(16).toString('hex');
+  const secret = opts.secret ?? randomBytes(16).toString('hex');
   const fake = await startFakeSlack({ botToken });
   const core = opts.core ?? new TestCore();
   const { logger, lines } = captureLogger();

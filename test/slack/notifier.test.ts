@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackNotifier, silentLogger } from '../../adapters/slack';
 import { createWebClient } from '../../adapters/slack/web';
-import { reply } from '../../commands/reply';
+import { reply } from '../../src/reply';
 import { OutsideError } from '../../src/domain/errors';
 import { startFakeSlack, type FakeSlack } from '../../sim/slack';
 

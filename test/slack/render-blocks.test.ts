@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMessage, renderMessageDetailed } from '../../adapters/slack';
 import { splitText, toMrkdwn, truncate } from '../../adapters/slack/mrkdwn';
-import type { Reply } from '../../commands/reply';
-import { reply } from '../../commands/reply';
+import type { Reply } from '../../src/reply';
+import { reply } from '../../src/reply';
 import { blockProblem, walkBlocks, type Json } from '../../sim/slack';
 
 const asJson = (v: unknown): Json => JSON.parse(JSON.stringify(v)) as Json;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderModal } from '../../adapters/slack';
 import { decodeFormMetadata, encodeFormMetadata, inputBlockIds, readFormValues, toSlackErrors } from '../../adapters/slack/read-form';
 import { DeliveryLog } from '../../adapters/slack/dedupe';
-import type { Form } from '../../commands/reply';
+import type { Form } from '../../src/reply';
 import { fillViewState, viewProblem, type Json, type JsonObject } from '../../sim/slack';
 
 const form: Form = {

@@ -91,6 +91,34 @@ describe('Socket Mode', () => {
     expect(String(post.args.text)).toContain('retention 10 days');
   });
 
+  it('opens a new connection after Slack sends disconnect, and answers on it', async () => {
+    const opened = fake.socketMode.connectionsOpened;
+    const opens = fake.callsTo('apps.connections.open').length;
+    fake.socketMode.sendDisconnect('refresh_requested');
+    // The client waits its clientPingTimeout (5 s by default) before it reconnects.
+    await fake.waitFor(() => fake.socketMode.connectionsOpened > opened && fake.socketMode.connections === 1, 'the new connection', 15_000);
+    expect(fake.callsTo('apps.connections.open')).toHaveLength(opens + 1);
+    const c = slash('help');
+    expect(await fake.socketMode.sendEnvelope('slash_commands', c.payload)).toEqual({});
+    const [reply] = await fake.waitFor(() => (fake.responsesAt(c.responseUrl).length > 0 ? fake.responsesAt(c.responseUrl) : null), 'help reply');
+    expect(shownText(reply ?? {})).toMatch(/settings/);
+  });
+
+  it('checks payloads in the listeners too: a command without text or with a forged user gets a refusal in the ack', async () => {
+    const runs = core.runs.length;
+    const { text: _dropped, ...noText } = slash('help').payload;
+    expect(await fake.socketMode.sendEnvelope('slash_commands', noText)).toEqual({ response_type: 'ephemeral', text: 'This request could not be read: text is missing. Nothing was done.' });
+    const forged = { ...slash('help').payload, user_id: `U${'A'.repeat(100_000)}` };
+    expect(await fake.socketMode.sendEnvelope('slash_commands', forged)).toMatchObject({ text: 'This request could not be read: user_id is not a Slack user id. Nothing was done.' });
+    const responseUrl = fake.responseUrl();
+    const click = { ...blockActionsPayload({ userId: 'U0ADMIN1', button: { actionId: 'backup_action_0', value: 'delete:bk-1' }, responseUrl, triggerId: fake.issueTriggerId() }), user: 'U0ADMIN1' };
+    await fake.socketMode.sendEnvelope('interactive', click);
+    const [refusal] = await fake.waitFor(() => (fake.responsesAt(responseUrl).length > 0 ? fake.responsesAt(responseUrl) : null), 'the refusal');
+    expect(shownText(refusal ?? {})).toContain('This request could not be read: user is not an object. Nothing was done.');
+    expect(core.runs.length).toBe(runs);
+    expect(Math.max(...logs.lines.map((l) => JSON.stringify(l).length))).toBeLessThan(2500);
+  });
+
   it('serves the routes on its own HTTP port', async () => {
     const res = await fetch(`http://127.0.0.1:${surface.port}/healthz`);
     expect(res.status).toBe(200);

@@ -4,9 +4,9 @@
 // test can show that the actor is the user Slack signed for, not anything in a button value.
 
 import type { Actor } from '../../src/domain/types';
-import type { FormResult, Reply } from '../../commands/reply';
-import { errorReply, reply } from '../../commands/reply';
-import type { ActionInvocation, CommandCore, CommandInvocation, FormSubmission } from '../../commands/types';
+import type { FormResult, Reply } from '../../src/reply';
+import { errorReply, reply } from '../../src/reply';
+import type { ActionInvocation, CommandCore, CommandInvocation, FormSubmission } from '../../src/ports';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 

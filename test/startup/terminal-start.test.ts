@@ -27,7 +27,7 @@ describe('npm start with config.example.yml, piped', () => {
     expect(code).toBe(0);
     const lines = stdout.split('\n');
     expect(lines[0]).toMatch(/^StarRocks backup bot \(.*config\.example\.yml\)\. You are alice \(Alice Chen\); \/as NAME switches user\./);
-    expect(lines[1]).toMatch(/^⚠ prod-sh posts only to DingTalk, and DingTalk is not available in this version of the bot: its progress, completions and alerts reach no one\./);
+    expect(lines[1]).toMatch(/^⚠ prod-sh posts only to DingTalk, and DingTalk is not configured \(DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET\): its progress, completions and alerts reach no one\./);
     expect(stdout).toContain('You are alice (Alice Chen).');
     expect(stdout).toContain('No backup sets for prod-1');
     expect(stdout).not.toContain('not registered');

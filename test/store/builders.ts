@@ -1,8 +1,8 @@
 // Builders for the records the Store keeps, shared by the contract suite and store tests.
 
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../../src/reply';
 import type { AuditEvent, StoredSettings, Task } from '../../src/domain/types';
-import type { OutboxItem } from '../../src/ports';
+import type { NewOutboxItem, OutboxItem } from '../../src/ports';
 
 export function someSettings(over: Partial<StoredSettings> = {}): StoredSettings {
   return {
@@ -52,17 +52,36 @@ export function aReply(text: string): Reply {
   return { visibility: 'channel', tone: 'info', text };
 }
 
-export function anOutboxItem(over: Partial<OutboxItem> = {}): OutboxItem {
+/** A notification as the announcer queues it. */
+export function aNotification(over: Partial<NewOutboxItem> = {}): NewOutboxItem {
   return {
     id: 'ob-1',
     key: null,
     channel: { platform: 'slack', channelId: 'C0BACKUPS' },
     reply: aReply('hello'),
     createdAt: '2026-11-24T00:00:00.000Z',
+    ...over,
+  };
+}
+
+/** A queued notification as the store hands it out: never tried, not claimed. */
+export function aQueuedItem(over: Partial<OutboxItem> = {}): OutboxItem {
+  return {
+    ...aNotification(),
     attempts: 0,
-    nextAttemptAt: '2026-11-24T00:00:00.000Z',
+    nextAttemptAt: over.createdAt ?? aNotification().createdAt,
     deliveredAt: null,
     lastError: null,
+    claimedBy: null,
+    claimedUntil: null,
     ...over,
+  };
+}
+
+/** The values of the fulfilled results and the reasons of the rejected ones. */
+export function outcomes<T>(results: PromiseSettledResult<T>[]): { won: T[]; lost: unknown[] } {
+  return {
+    won: results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
+    lost: results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : [])),
   };
 }

@@ -16,7 +16,7 @@ export async function startBackup(h: Harness, instance: string): Promise<string>
 /** The set once it is no longer RUNNING. */
 export async function endedSet(h: Harness, id: string, timeoutMs = 20_000): Promise<BackupSet> {
   return waitFor(async () => {
-    const set = await h.store.getBackupSet(id);
+    const set = await h.store.backupSets.get(id);
     return set && set.state !== 'RUNNING' ? set : null;
   }, `backup set ${id} to end`, timeoutMs);
 }

@@ -4,7 +4,7 @@
 
 import { sandboxConfig } from '../../src/config';
 import type { SimulatorDescription } from '../../sim/description';
-import { createBot } from '../../src/wiring/bot';
+import { createBot } from '../../src/app/bot';
 import { aliOssConnector } from '../../adapters/oss';
 import { mysqlStarRocksConnector } from '../../adapters/starrocks';
 import { openLowdbStore } from '../../adapters/store/lowdb';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   }
   let last = '';
   setInterval(() => {
-    void store.listBackupSets().then((sets) => {
+    void store.backupSets.list().then((sets) => {
       const line = sets.map((s) => `STATE ${s.id} ${s.state} ${s.databases.map((d) => `${d.database}:${d.state}`).join(',')}`).join('\n');
       if (line && line !== last) {
         last = line;

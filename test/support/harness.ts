@@ -5,20 +5,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../../src/reply';
 import { sandboxConfig } from '../../src/config';
 import type { BotConfig } from '../../src/config/types';
 import type { Clock, Cron, Store } from '../../src/ports';
-import { createBot } from '../../src/wiring/bot';
-import type { Bot } from '../../src/wiring/bot';
-import type { EngineTiming } from '../../src/services/backup/engine';
+import { createBot } from '../../src/app/bot';
+import type { Bot } from '../../src/app/bot';
+import type { PollTiming } from '../../src/app/bot';
 import { aliOssConnector } from '../../adapters/oss';
 import { mysqlStarRocksConnector } from '../../adapters/starrocks';
 import { openLowdbStore } from '../../adapters/store/lowdb';
 import type { SimulatorDescription } from '../../sim/description';
 import { FakeCron } from './cron';
-import { memoryLogger } from './logger';
+import { memoryLogger, type LogRecord } from './logger';
 import { RecordingNotifier } from './recording-notifier';
+import { waitFor } from './wait';
 
 export const OFFLINE_SIMS: SimulatorDescription = {
   mysql: { host: '127.0.0.1', port: 9, user: 'root', password: 'sandbox' },
@@ -36,10 +37,12 @@ export interface HarnessOptions {
   config?: (base: BotConfig) => BotConfig;
   clock?: Clock;
   cron?: Cron;
-  timing?: EngineTiming;
+  timing?: PollTiming;
   dataDir?: string;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Start the runner (the controllers) right away; default true. */
+  start?: boolean;
 }
 
 export interface Harness {
@@ -50,12 +53,18 @@ export interface Harness {
   slack: RecordingNotifier;
   dataDir: string;
   config: BotConfig;
+  /** What the bot logged. */
+  log: LogRecord[];
   /** Runs `/backup <text>` as a terminal user. */
   say(user: string, text: string): Promise<Reply>;
   /** Clicks the first button whose label matches, as `user`. */
   click(user: string, reply: Reply, label: RegExp): Promise<Reply>;
   /** Delivers queued announcements. */
   flush(): Promise<void>;
+  /** Starts the runner: the controllers (backups, scheduler, watchdog, outbox) run. */
+  start(): Promise<void>;
+  /** Waits until no backup set is RUNNING and the controllers are idle. */
+  settle(timeoutMs?: number): Promise<void>;
   close(options?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -65,13 +74,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = options.config ? options.config(base) : base;
   const store = await openLowdbStore(dataDir);
   const cron = options.cron instanceof FakeCron ? options.cron : new FakeCron();
+  const log = memoryLogger();
   const bot = await createBot({
     config,
     store,
     starrocks: mysqlStarRocksConnector,
     oss: aliOssConnector,
     cron: options.cron ?? cron,
-    log: memoryLogger(),
+    log,
     ...(options.clock ? { clock: options.clock } : {}),
     timing: options.timing ?? { pollMinMs: 20, pollMaxMs: 100 },
     ...(options.random ? { random: options.random } : { random: () => 0 }),
@@ -81,6 +91,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = new RecordingNotifier('slack');
   bot.notifiers.set('terminal', channel);
   bot.notifiers.set('slack', slack);
+  if (options.start !== false) await bot.start();
   const actor = (user: string) => bot.core.resolveActor('terminal', user);
   return {
     bot,
@@ -90,6 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack,
     dataDir,
     config,
+    log: log.records,
     say: (user, text) => bot.core.run({ actor: actor(user), text, channel: { platform: 'terminal', channelId: 'terminal' } }),
     async click(user, reply, label) {
       const buttons = [...(reply.buttons ?? []), ...(reply.items ?? []).flatMap((i) => i.buttons ?? [])];
@@ -98,11 +110,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return bot.core.act({ actor: actor(user), value: button.value, channel: { platform: 'terminal', channelId: 'terminal' } });
     },
     async flush() {
-      await bot.outbox.drain();
+      await bot.runner.idle();
+      await bot.deliverNow();
+    },
+    start: () => bot.start(),
+    async settle(timeoutMs = 20_000) {
+      await waitFor(async () => ((await store.backupSets.list({ states: ['RUNNING'], limit: 1 })).length === 0 ? true : null), 'every backup to end', timeoutMs);
+      await bot.runner.idle();
     },
     async close(opts = {}) {
       await bot.stop();
-      await bot.engine.whenIdle();
       await store.close();
       if (!opts.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },

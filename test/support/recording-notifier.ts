@@ -1,6 +1,6 @@
 // A Notifier that keeps every message it was asked to post or edit.
 
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../../src/reply';
 import type { ChannelAddress } from '../../src/domain/types';
 import type { DeliveredMessage, Notifier } from '../../src/ports';
 

@@ -1,8 +1,8 @@
 // A small deterministic command core and a way to drive the terminal with piped input.
 
 import { PassThrough, Writable } from 'node:stream';
-import type { FormResult, Reply } from '../../commands/reply';
-import type { ActionInvocation, CommandCore, CommandInvocation, FormSubmission } from '../../commands/types';
+import type { FormResult, Reply } from '../../src/reply';
+import type { ActionInvocation, CommandCore, CommandInvocation, FormSubmission } from '../../src/ports';
 import { startTerminal, type TerminalOptions, type TerminalSession } from '../../adapters/terminal';
 
 export const PEOPLE: Record<string, string> = { admin1: 'Admin One', admin2: 'Admin Two', viewer1: 'Viewer One' };

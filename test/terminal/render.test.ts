@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../../commands/reply';
+import type { Reply } from '../../src/reply';
 import { newChoices, renderProgressLine, renderReply } from '../../adapters/terminal';
 import { LIST_REPLY } from './helpers';
 

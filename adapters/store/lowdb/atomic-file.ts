@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { checkDocument, type StoreDocument } from './document';
+import { checkDocument, DOCUMENT_VERSION, type StoreDocument } from './document';
 
 /** Writes the whole text to `path` durably (the default opens, writes, fsyncs and closes). */
 export type WriteTextFile = (path: string, text: string) => Promise<void>;
@@ -44,6 +44,8 @@ function describe(e: unknown): string {
 
 export class AtomicJsonFile implements Adapter<StoreDocument> {
   private readonly tempPrefix: string;
+  /** The document version the last read migrated from, or null when it was current. */
+  migratedFrom: number | null = null;
 
   constructor(
     readonly path: string,
@@ -54,8 +56,9 @@ export class AtomicJsonFile implements Adapter<StoreDocument> {
 
   private refusal(what: string): Error {
     return new Error(
-      `cannot open the store file ${this.path}: ${what}. The file was left untouched; move it aside ` +
-        `(e.g. mv ${this.path} ${this.path}.broken) to start with an empty store, or put back a good copy.`,
+      `cannot open the store file ${this.path}: ${what}. The file was left untouched. When single records are ` +
+        `named, \`npm run store:repair\` (with the same BOT_DATA_DIR) moves them aside into a file of their own and keeps the rest; ` +
+        `otherwise move it aside (e.g. mv ${this.path} ${this.path}.broken) to start with an empty store, or put back a good copy.`,
     );
   }
 
@@ -76,11 +79,15 @@ export class AtomicJsonFile implements Adapter<StoreDocument> {
     } catch (e) {
       throw this.refusal(`it is not valid JSON (${describe(e)})`);
     }
+    let doc: StoreDocument;
     try {
-      return checkDocument(raw);
+      doc = checkDocument(raw);
     } catch (e) {
       throw this.refusal(describe(e));
     }
+    const version = (raw as { version: unknown }).version;
+    this.migratedFrom = typeof version === 'number' && version < DOCUMENT_VERSION ? version : null;
+    return doc;
   }
 
   async write(data: StoreDocument): Promise<void> {

@@ -1,152 +1,21 @@
-// The shape of the lowdb file, checked with zod when it is read. Unknown keys are kept (a newer
-// field written by a later version survives a round trip); every field the bot reads is checked.
+// The shape of the lowdb file, checked with zod when it is read (records: ./schemas.ts). A file
+// written by the previous document version is migrated on read (./migrate.ts).
 
 import { z } from 'zod';
-import type { Reply } from '../../../commands/reply';
-import type { DeliveredMessage, OutboxItem } from '../../../src/ports';
 import type { AuditEvent, BackupSet, RestoreRequest, StoredSettings, Task } from '../../../src/domain/types';
+import type { DeliveredMessage, OutboxItem } from '../../../src/ports';
+import { migrateDocument } from './migrate';
+import { auditEvent, backupSet, delivery, outboxItem, restoreRequest, runnerValue, seenId, storedSettings, task } from './schemas';
 
-/** Bump with a migration in `migrate` when the shape changes. */
-export const DOCUMENT_VERSION = 1;
+/** Bump with a migration in ./migrate.ts when the shape changes. */
+export const DOCUMENT_VERSION = 2;
 
-const iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time');
-const isoOrNull = iso.nullable();
-const platform = z.enum(['slack', 'dingtalk', 'terminal']);
-const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
-const progress = z.looseObject({ done: z.number(), total: z.number() }).nullable();
-
-const storedSettings = z.looseObject({
-  instanceId: z.string().min(1),
-  enabled: z.boolean(),
-  weekdays: z.array(weekday),
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
-  retentionDays: z.number().int(),
-  version: z.number().int().nonnegative(),
-  updatedAt: isoOrNull,
-  updatedBy: z.string().nullable(),
-});
-
-const databaseBackup = z.looseObject({
-  database: z.string(),
-  snapshotName: z.string(),
-  attempt: z.number().int(),
-  tables: z.array(z.string()),
-  state: z.enum(['PENDING', 'SUBMITTED', 'FINISHED', 'FAILED']),
-  jobState: z.string().nullable(),
-  progress,
-  submittedAt: isoOrNull,
-  finishedAt: isoOrNull,
-  backupTimestamp: z.string().nullable(),
-  snapshotAt: isoOrNull,
-  sizeBytes: z.number().nullable(),
-  objectCount: z.number().nullable(),
-  error: z.string().nullable(),
-});
-
-const named = z.looseObject({ database: z.string(), name: z.string() });
-const leftOut = z.looseObject({
-  views: z.array(named),
-  materializedViews: z.array(named.extend({ reason: z.string() })),
-  colocateGroups: z.array(z.looseObject({ database: z.string(), group: z.string(), tables: z.array(z.string()) })),
-  unsupportedTables: z.array(z.looseObject({ database: z.string(), table: z.string(), reason: z.string() })),
-});
-
-const backupSet = z.looseObject({
-  id: z.string().min(1),
-  instanceId: z.string().min(1),
-  region: z.string(),
-  trigger: z.enum(['scheduled', 'manual', 'adopted']),
-  scheduledDay: z.string().nullable(),
-  late: z.boolean(),
-  state: z.enum(['RUNNING', 'FINISHED', 'PARTIAL', 'FAILED', 'EXPIRING', 'DELETING', 'EXPIRED', 'DELETED', 'MISSING']),
-  requestedBy: z.string().nullable(),
-  repository: z.string(),
-  startedAt: iso,
-  finishedAt: isoOrNull,
-  retentionDays: z.number().int(),
-  expiresAt: isoOrNull,
-  databases: z.array(databaseBackup),
-  leftOut,
-  sizeBytes: z.number().nullable(),
-  objectCount: z.number().nullable(),
-  error: z.string().nullable(),
-  warnings: z.array(z.string()),
-  sourceVersion: z.string().nullable(),
-  expiryWarnedAt: isoOrNull,
-  deletedAt: isoOrNull,
-  deletedBy: z.string().nullable(),
-});
-
-const restoreRequest = z.looseObject({
-  id: z.string().min(1),
-  backupSetId: z.string(),
-  sourceInstanceId: z.string(),
-  targetInstanceId: z.string(),
-  databases: z.array(z.string()),
-  state: z.enum(['PENDING_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'APPROVAL_EXPIRED', 'RUNNING', 'FINISHED', 'FAILED']),
-  requestedBy: z.string(),
-  requestedAt: iso,
-  approvalExpiresAt: iso,
-  decidedBy: z.string().nullable(),
-  decidedAt: isoOrNull,
-  startedAt: isoOrNull,
-  finishedAt: isoOrNull,
-  error: z.string().nullable(),
-  jobs: z.array(
-    z.looseObject({ database: z.string(), snapshotName: z.string(), state: z.string(), error: z.string().nullable() }),
-  ),
-});
-
-const task = z.looseObject({
-  id: z.string().min(1),
-  kind: z.enum(['backup', 'restore', 'delete', 'release']),
-  instanceId: z.string(),
-  subject: z.string(),
-  state: z.enum(['RUNNING', 'FINISHED', 'FAILED']),
-  progress: z.looseObject({ done: z.number(), total: z.number(), unit: z.string() }).nullable(),
-  detail: z.string(),
-  startedAt: iso,
-  finishedAt: isoOrNull,
-  updatedAt: iso,
-});
-
-const auditEvent = z.looseObject({
-  id: z.string().min(1),
-  at: iso,
-  actor: z.looseObject({
-    platform: z.enum(['slack', 'dingtalk', 'terminal', 'system']),
-    userId: z.string(),
-    personId: z.string().nullable(),
-    displayName: z.string().optional(),
-  }),
-  action: z.string(),
-  instanceId: z.string().nullable(),
-  subject: z.string().nullable(),
-  before: z.unknown(),
-  after: z.unknown(),
-});
-
-/** The store keeps a reply as the command core made it; it only checks that it is one. */
-const reply = z.custom<Reply>(
-  (v) => typeof v === 'object' && v !== null && typeof (v as { text?: unknown }).text === 'string',
-  'expected a reply with a text',
-);
-const channel = z.looseObject({ platform, channelId: z.string() });
-const outboxItem = z.looseObject({
-  id: z.string().min(1),
-  key: z.string().nullable(),
-  channel,
-  reply,
-  createdAt: iso,
-  attempts: z.number().int().nonnegative(),
-  nextAttemptAt: iso,
-  deliveredAt: isoOrNull,
-  lastError: z.string().nullable(),
-});
-const deliveredMessage = z.looseObject({ platform, channelId: z.string(), messageId: z.string() });
+/** The document keeps this many recent audit events; the append-only audit log keeps them all. */
+export const AUDIT_KEPT_IN_DOCUMENT = 1000;
 
 export const documentSchema = z.looseObject({
-  version: z.number().int().positive(),
+  version: z.literal(DOCUMENT_VERSION),
+  leaderEpoch: z.number().int().nonnegative(),
   settings: z.array(storedSettings),
   backupSets: z.array(backupSet),
   restoreRequests: z.array(restoreRequest),
@@ -154,20 +23,25 @@ export const documentSchema = z.looseObject({
   audit: z.array(auditEvent),
   outbox: z.array(outboxItem),
   /** Pairs, not an object keyed by the key: a key like `__proto__` must stay plain data. */
-  deliveries: z.array(z.looseObject({ key: z.string(), messages: z.array(deliveredMessage) })),
-  values: z.array(z.looseObject({ name: z.string(), value: z.string() })),
+  deliveries: z.array(delivery),
+  runnerState: z.array(runnerValue),
+  seen: z.array(seenId),
 });
 
 export interface StoreDocument {
-  version: number;
+  version: typeof DOCUMENT_VERSION;
+  /** Grows by one each time a process takes the lock: the lease epoch. */
+  leaderEpoch: number;
   settings: StoredSettings[];
   backupSets: BackupSet[];
   restoreRequests: RestoreRequest[];
   tasks: Task[];
+  /** The most recent audit events; the whole log is the append-only `audit.jsonl` beside the file. */
   audit: AuditEvent[];
   outbox: OutboxItem[];
-  deliveries: { key: string; messages: DeliveredMessage[] }[];
-  values: { name: string; value: string }[];
+  deliveries: { key: string; messages: DeliveredMessage[]; at: string }[];
+  runnerState: { name: string; value: unknown }[];
+  seen: { scope: string; id: string; expiresAt: string }[];
 }
 
 // The schema's output must fit the document the store works with.
@@ -176,6 +50,7 @@ const _fits: (parsed: z.output<typeof documentSchema>) => StoreDocument = (parse
 export function emptyDocument(): StoreDocument {
   return {
     version: DOCUMENT_VERSION,
+    leaderEpoch: 0,
     settings: [],
     backupSets: [],
     restoreRequests: [],
@@ -183,11 +58,24 @@ export function emptyDocument(): StoreDocument {
     audit: [],
     outbox: [],
     deliveries: [],
-    values: [],
+    runnerState: [],
+    seen: [],
   };
 }
 
-/** Checks a parsed file; throws an Error listing what is wrong, by path. */
+/** `backupSets.3.state` → `backupSets[3] (bk-...) state`: a problem names the record it is in. */
+function describePath(raw: unknown, path: PropertyKey[]): string {
+  if (path.length === 0) return '(top)';
+  const [list, index, ...rest] = path;
+  if (typeof list === 'string' && typeof index === 'number' && typeof raw === 'object' && raw !== null) {
+    const record = (raw as Record<string, unknown[]>)[list]?.[index] as Record<string, unknown> | undefined;
+    const id = record && (typeof record.id === 'string' ? record.id : typeof record.instanceId === 'string' ? record.instanceId : null);
+    return `${list}[${index}]${id ? ` (${id.slice(0, 80)})` : ''}${rest.length ? ` ${rest.map(String).join('.')}` : ''}`;
+  }
+  return path.map(String).join('.');
+}
+
+/** Checks a parsed file (migrating an older version); throws an Error listing what is wrong, by record. */
 export function checkDocument(raw: unknown): StoreDocument {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const version = (raw as { version?: unknown }).version;
@@ -195,11 +83,12 @@ export function checkDocument(raw: unknown): StoreDocument {
       throw new Error(`it was written by a newer version of the bot (document version ${version}, this bot reads up to ${DOCUMENT_VERSION})`);
     }
   }
-  const result = documentSchema.safeParse(raw);
+  const migrated = migrateDocument(raw);
+  const result = documentSchema.safeParse(migrated);
   if (!result.success) {
-    const problems = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
+    const problems = result.error.issues.slice(0, 5).map((i) => `${describePath(migrated, i.path)}: ${i.message}`);
     const more = result.error.issues.length > 5 ? ` (and ${result.error.issues.length - 5} more)` : '';
     throw new Error(`its content is not a backup-bot store: ${problems.join('; ')}${more}`);
   }
-  return result.data;
+  return result.data as StoreDocument;
 }

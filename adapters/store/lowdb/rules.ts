@@ -2,13 +2,13 @@
 // document and returns the next one (never changing the one it was given), or throws.
 
 import { holdsItsDay } from '../../../src/domain/backup-set';
-import { ConflictError, DayTakenError, StaleUpdateError } from '../../../src/domain/errors';
+import { BackupRunningError, ConflictError, DayTakenError, StaleUpdateError } from '../../../src/domain/errors';
 import type { BackupSet, StoredSettings } from '../../../src/domain/types';
-import type { OutboxItem } from '../../../src/ports';
+import type { NewOutboxItem, OutboxItem } from '../../../src/ports';
 import type { StoreDocument } from './document';
 
-/** Delivered notifications are kept this long, then dropped. */
-export const DELIVERED_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
+/** Where keyed messages were delivered is kept this long (progress edits happen while work runs). */
+export const DELIVERIES_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
 
 export function saveSettingsIn(doc: StoreDocument, next: StoredSettings): StoreDocument {
   const stored = doc.settings.find((s) => s.instanceId === next.instanceId) ?? null;
@@ -18,36 +18,36 @@ export function saveSettingsIn(doc: StoreDocument, next: StoredSettings): StoreD
       ? `the settings of ${next.instanceId} were changed by ${stored.updatedBy ?? 'someone'} at ${stored.updatedAt ?? 'an unknown time'} ` +
         `(version ${stored.version}) since you opened them; look at the current values and try again`
       : `the settings of ${next.instanceId} have never been saved, so the first save is version 1, not ${next.version}`;
-    throw new StaleUpdateError<StoredSettings | null>(message, stored);
+    // A copy: whoever catches the error must not be able to change the stored settings.
+    throw new StaleUpdateError<StoredSettings | null>(message, stored && structuredClone(stored));
   }
   const others = doc.settings.filter((s) => s.instanceId !== next.instanceId);
   return { ...doc, settings: [...others, next] };
 }
 
-/** The scheduled set that already holds `set`'s day, other than `set` itself. */
-function dayHolder(doc: StoreDocument, set: BackupSet): BackupSet | undefined {
-  if (!holdsItsDay(set)) return undefined;
-  return doc.backupSets.find(
-    (s) => s.id !== set.id && s.instanceId === set.instanceId && s.scheduledDay === set.scheduledDay && holdsItsDay(s),
-  );
-}
-
-function checkDay(doc: StoreDocument, set: BackupSet): void {
+/** The once-a-day rule and one running backup per instance, for `set` among the others. */
+function checkSetRules(doc: StoreDocument, set: BackupSet): void {
   if (set.trigger === 'scheduled' && set.scheduledDay === null) {
     throw new Error(`scheduled backup set ${set.id} has no scheduledDay`);
   }
-  const holder = dayHolder(doc, set);
-  if (holder) {
-    throw new DayTakenError(
-      `${set.instanceId} already has a scheduled backup for ${set.scheduledDay}: ${holder.id} (${holder.state})`,
-      holder.id,
-    );
+  const others = doc.backupSets.filter((s) => s.id !== set.id && s.instanceId === set.instanceId);
+  // The day first: a scheduled run whose day is held by a set still running is done for the
+  // day (DayTakenError), not held back by another backup (BackupRunningError).
+  if (holdsItsDay(set)) {
+    const holder = others.find((s) => s.scheduledDay === set.scheduledDay && holdsItsDay(s));
+    if (holder) {
+      throw new DayTakenError(`${set.instanceId} already has a scheduled backup for ${set.scheduledDay}: ${holder.id} (${holder.state})`, holder.id);
+    }
+  }
+  if (set.state === 'RUNNING') {
+    const running = others.find((s) => s.state === 'RUNNING');
+    if (running) throw new BackupRunningError(`a backup of ${set.instanceId} is already running: ${running.id}`, running.id);
   }
 }
 
 export function createBackupSetIn(doc: StoreDocument, set: BackupSet): StoreDocument {
   if (doc.backupSets.some((s) => s.id === set.id)) throw new ConflictError(`backup set ${set.id} already exists`);
-  checkDay(doc, set);
+  checkSetRules(doc, set);
   return { ...doc, backupSets: [...doc.backupSets, set] };
 }
 
@@ -55,11 +55,11 @@ export function replaceBackupSetIn(doc: StoreDocument, current: BackupSet, next:
   if (next.id !== current.id || next.instanceId !== current.instanceId) {
     throw new Error(`an update of backup set ${current.id} may not change its id or instance`);
   }
-  checkDay(doc, next);
+  checkSetRules(doc, next);
   return { ...doc, backupSets: doc.backupSets.map((s) => (s.id === current.id ? next : s)) };
 }
 
-function sameChannel(a: OutboxItem, b: OutboxItem): boolean {
+function sameChannel(a: Pick<OutboxItem, 'channel'>, b: Pick<OutboxItem, 'channel'>): boolean {
   return a.channel.platform === b.channel.platform && a.channel.channelId === b.channel.channelId;
 }
 
@@ -67,25 +67,57 @@ function sameChannel(a: OutboxItem, b: OutboxItem): boolean {
  * Queues an item. An undelivered item with the same key for the same channel takes the new reply
  * instead (its place in the queue and its retry schedule stay): progress is one message.
  */
-export function enqueueIn(doc: StoreDocument, item: OutboxItem): StoreDocument {
+export function enqueueIn(doc: StoreDocument, item: NewOutboxItem): StoreDocument {
   const pending =
     item.key === null
       ? undefined
       : doc.outbox.find((o) => o.key === item.key && o.deliveredAt === null && sameChannel(o, item));
+  if (doc.outbox.some((o) => o.id === item.id)) throw new ConflictError(`outbox item ${item.id} already exists`);
   if (pending) {
     // The newer reply takes the new id: a delivery of the old one that is under way when this
     // arrives then marks only the old id, and the newer reply is still delivered afterwards.
     return { ...doc, outbox: doc.outbox.map((o) => (o === pending ? { ...o, id: item.id, reply: item.reply } : o)) };
   }
-  if (doc.outbox.some((o) => o.id === item.id)) throw new ConflictError(`outbox item ${item.id} already exists`);
-  return { ...doc, outbox: [...doc.outbox, item] };
+  const added: OutboxItem = { ...item, attempts: 0, nextAttemptAt: item.createdAt, deliveredAt: null, lastError: null, claimedBy: null, claimedUntil: null };
+  return { ...doc, outbox: [...doc.outbox, added] };
 }
 
-export function markDeliveredIn(doc: StoreDocument, id: string, at: Date): StoreDocument {
-  const cutoff = at.getTime() - DELIVERED_KEPT_MS;
-  const outbox = doc.outbox
-    .map((o) => (o.id === id ? { ...o, deliveredAt: at.toISOString(), lastError: null } : o))
-    .filter((o) => o.deliveredAt === null || Date.parse(o.deliveredAt) >= cutoff);
+function claimable(o: OutboxItem, now: number, claimant: string): boolean {
+  if (o.deliveredAt !== null || Date.parse(o.nextAttemptAt) > now) return false;
+  return o.claimedBy === null || o.claimedBy === claimant || o.claimedUntil === null || Date.parse(o.claimedUntil) <= now;
+}
+
+export function claimDueIn(doc: StoreDocument, now: Date, claimant: string, leaseMs: number, limit: number): { doc: StoreDocument; result: OutboxItem[] } {
+  const at = now.getTime();
+  const due = doc.outbox
+    .filter((o) => claimable(o, at, claimant))
+    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
+    .slice(0, Math.max(0, limit));
+  if (due.length === 0) return { doc, result: [] };
+  const until = new Date(at + leaseMs).toISOString();
+  const claimed = new Map(due.map((o) => [o.id, { ...o, claimedBy: claimant, claimedUntil: until }]));
+  const outbox = doc.outbox.map((o) => claimed.get(o.id) ?? o);
+  // Oldest first, as they were picked (the queue itself keeps the order items were added in).
+  return { doc: { ...doc, outbox }, result: [...claimed.values()] };
+}
+
+/** Delivered items leave the queue at once (where they went is kept in `deliveries`). */
+export function markDeliveredIn(doc: StoreDocument, id: string): StoreDocument {
+  if (!doc.outbox.some((o) => o.id === id)) return doc;
+  return { ...doc, outbox: doc.outbox.filter((o) => o.id !== id) };
+}
+
+/**
+ * A failed attempt: counted, the claim released, the next attempt set. A deliverer whose claim
+ * lapsed and was taken by another is ignored: releasing the newer claim would let a third
+ * deliverer send the item while the second is still sending it.
+ */
+export function markFailedIn(doc: StoreDocument, id: string, claimant: string, error: string, nextAttemptAt: Date): StoreDocument {
+  const item = doc.outbox.find((o) => o.id === id);
+  if (!item || (item.claimedBy !== null && item.claimedBy !== claimant)) return doc;
+  const outbox = doc.outbox.map((o) =>
+    o.id === id ? { ...o, attempts: o.attempts + 1, lastError: error, nextAttemptAt: nextAttemptAt.toISOString(), claimedBy: null, claimedUntil: null } : o,
+  );
   return { ...doc, outbox };
 }
 

@@ -1,21 +1,21 @@
 // One database's BACKUP SNAPSHOT: submit it (recorded first, so a restart never submits twice)
-// and follow it by (database, snapshot name) until it ends.
+// and follow it with the job tracker until it ends.
 
 import { OutsideError } from '../../domain/errors';
 import type { BackupSet, DatabaseBackup } from '../../domain/types';
 import type { Logger, ObjectStore, StarRocksClient } from '../../ports';
+import type { JobTracker } from '../jobs/tracker';
 
 export interface JobContext {
   set: BackupSet;
   client: StarRocksClient;
   objects: ObjectStore;
+  tracker: JobTracker;
   repositoryRoot: string;
   timeoutSeconds: number;
   now: () => Date;
   invisibleLimitMs: number;
   log: Logger;
-  /** True once this process is stopping (its clients may be closed under the run). */
-  stopping: () => boolean;
 }
 
 export type DbUpdate = (database: string, change: (d: DatabaseBackup) => DatabaseBackup) => Promise<void>;
@@ -42,7 +42,7 @@ export async function submitDatabase(
   leaveOut: (table: string, reason: string) => Promise<void>,
 ): Promise<'submitted' | 'busy' | 'failed' | 'retry'> {
   const at = ctx.now().toISOString();
-  await update(db.database, (d) => ({ ...d, state: 'SUBMITTED', submittedAt: d.submittedAt ?? at, jobState: 'SUBMITTING' }));
+  await update(db.database, (d) => ({ ...d, state: 'SUBMITTED', submittedAt: d.submittedAt ?? at, tracking: 'submitted', waitingFor: null }));
   try {
     await ctx.client.submitBackup({
       database: db.database,
@@ -58,7 +58,7 @@ export async function submitDatabase(
       if (err.kind === 'snapshot_exists') return 'submitted';
       // Another backup or restore holds the database's single job slot: try again later.
       if (err.kind === 'job_running') {
-        await update(db.database, (d) => ({ ...d, state: 'PENDING', submittedAt: null, jobState: `waiting: ${err.message}` }));
+        await update(db.database, (d) => ({ ...d, state: 'PENDING', submittedAt: null, tracking: 'not_submitted', waitingFor: err.message }));
         return 'busy';
       }
       // Lost connection while sending: the job may or may not exist. Following it resolves that
@@ -70,26 +70,14 @@ export async function submitDatabase(
       const table = err.kind === 'unsupported_table' || err.kind === 'other' ? refusedTable(err.message, db.tables) : null;
       if (table && db.tables.length > 1) {
         await leaveOut(table, `StarRocks refused to back it up: ${err.message}`);
-        await update(db.database, (d) => ({ ...d, state: 'PENDING', submittedAt: null, tables: d.tables.filter((t) => t !== table), jobState: null }));
+        await update(db.database, (d) => ({ ...d, state: 'PENDING', submittedAt: null, tracking: 'not_submitted', tables: d.tables.filter((t) => t !== table) }));
         return 'retry';
       }
     }
-    // Refused while this process stops (its client closed before sending): not the database's
-    // failure. It waits, and the next start submits it (a job it finds is followed, not redone).
-    if (ctx.stopping()) {
-      await update(db.database, (d) => ({ ...d, state: 'PENDING', submittedAt: null, jobState: null }));
-      return 'busy';
-    }
     const message = err instanceof Error ? err.message : String(err);
-    await update(db.database, (d) => ({ ...d, state: 'FAILED', error: message, finishedAt: ctx.now().toISOString(), jobState: 'REFUSED' }));
+    await update(db.database, (d) => ({ ...d, state: 'FAILED', error: message, finishedAt: ctx.now().toISOString(), tracking: 'not_submitted' }));
     return 'failed';
   }
-}
-
-function statusText(status: string, taskErrors: string): string {
-  const msg = /msg:\s*(.*)\]$/.exec(status)?.[1]?.trim();
-  const parts = [msg && msg.length ? msg : status, taskErrors].filter((p) => p && p.length > 0);
-  return parts.join('; ');
 }
 
 /** Removes the objects a failed database left on OSS; a failure here is a warning, not fatal. */
@@ -106,67 +94,58 @@ export async function cleanFailed(ctx: JobContext, db: DatabaseBackup): Promise<
 
 /** Looks at one submitted database once; returns true when it changed. */
 export async function followDatabase(ctx: JobContext, db: DatabaseBackup, update: DbUpdate, warn: (w: string) => Promise<void>): Promise<boolean> {
-  const job = await ctx.client.findBackupJob(db.database, db.snapshotName);
+  const seen = await ctx.tracker.backup(db);
   const now = ctx.now();
-  if (job) {
-    if (job.state === 'FINISHED') {
-      const snapshot = await ctx.client.showSnapshot(ctx.set.repository, db.snapshotName);
+  switch (seen.kind) {
+    case 'finished': {
+      // The job's own times; the bot's clock only when StarRocks and OSS both say nothing.
+      const finishedAt = seen.finishedAt ?? now;
+      if (!seen.finishedAt) ctx.log.warn({ database: db.database }, 'finished job without a finish time; using the time it was seen');
+      const snapshot = seen.source === 'job' ? await ctx.client.showSnapshot(ctx.set.repository, db.snapshotName) : null;
+      const listing = seen.source === 'oss' ? (await ctx.objects.listSnapshots(ctx.repositoryRoot)).find((s) => s.snapshotName === db.snapshotName) : undefined;
       const usage = await ctx.objects.usage(snapshotPrefix(ctx.repositoryRoot, db.snapshotName));
       await update(db.database, (d) => ({
         ...d,
         state: 'FINISHED',
-        jobState: 'FINISHED',
-        finishedAt: (job.finishedAt ?? now).toISOString(),
-        backupTimestamp: snapshot.timestamps[0] ?? null,
-        snapshotAt: job.createdAt.toISOString(),
+        jobState: seen.source === 'job' ? 'FINISHED' : d.jobState,
+        tracking: seen.source === 'job' ? 'visible' : 'resolved_from_oss',
+        finishedAt: finishedAt.toISOString(),
+        backupTimestamp: snapshot?.timestamps[0] ?? listing?.backupTimestamps[0] ?? null,
+        snapshotAt: seen.createdAt ? seen.createdAt.toISOString() : d.snapshotAt,
         sizeBytes: usage.bytes,
         objectCount: usage.objects,
         progress: d.progress && { done: d.progress.total, total: d.progress.total },
       }));
       return true;
     }
-    if (job.state === 'CANCELLED') {
-      await update(db.database, (d) => ({ ...d, state: 'FAILED', jobState: 'CANCELLED', error: statusText(job.status, job.taskErrors), finishedAt: (job.finishedAt ?? now).toISOString() }));
+    case 'cancelled': {
+      await update(db.database, (d) => ({ ...d, state: 'FAILED', jobState: 'CANCELLED', tracking: 'visible', error: seen.error, finishedAt: (seen.finishedAt ?? now).toISOString() }));
       const problem = await cleanFailed(ctx, db);
       if (problem) await warn(problem);
       return true;
     }
-    const changed = job.state !== db.jobState || job.progress?.done !== db.progress?.done;
-    if (changed) await update(db.database, (d) => ({ ...d, jobState: job.state, progress: job.progress }));
-    return changed;
+    case 'running': {
+      const changed = seen.state !== db.jobState || seen.progress?.done !== db.progress?.done || db.tracking !== 'visible';
+      if (changed) await update(db.database, (d) => ({ ...d, jobState: seen.state, tracking: 'visible', progress: seen.progress }));
+      return changed;
+    }
+    case 'not_visible': {
+      const since = db.submittedAt ? now.getTime() - new Date(db.submittedAt).getTime() : Infinity;
+      if (since > ctx.invisibleLimitMs) {
+        const minutes = Math.round(ctx.invisibleLimitMs / 60_000);
+        await update(db.database, (d) => ({
+          ...d,
+          state: 'FAILED',
+          tracking: 'not_visible',
+          error: `the backup job is no longer visible in SHOW BACKUP and OSS has no finished snapshot after ${minutes} minutes`,
+          finishedAt: now.toISOString(),
+        }));
+        const problem = await cleanFailed(ctx, db);
+        if (problem) await warn(problem);
+        return true;
+      }
+      if (db.tracking !== 'not_visible') await update(db.database, (d) => ({ ...d, tracking: 'not_visible' }));
+      return false;
+    }
   }
-  // Not visible: the database's slot shows another job or none (taken by a later job, history
-  // aged out, FE restarted). OSS is the truth: an __info_ file means the backup finished.
-  const info = await ctx.objects.readSnapshotInfo(ctx.repositoryRoot, db.snapshotName);
-  if (info) {
-    const listing = (await ctx.objects.listSnapshots(ctx.repositoryRoot)).find((s) => s.snapshotName === db.snapshotName);
-    const usage = await ctx.objects.usage(snapshotPrefix(ctx.repositoryRoot, db.snapshotName));
-    await update(db.database, (d) => ({
-      ...d,
-      state: 'FINISHED',
-      jobState: 'FINISHED (from OSS)',
-      finishedAt: now.toISOString(),
-      backupTimestamp: listing?.backupTimestamps[0] ?? null,
-      snapshotAt: info.backupTime.toISOString(),
-      sizeBytes: usage.bytes,
-      objectCount: usage.objects,
-    }));
-    return true;
-  }
-  const since = db.submittedAt ? now.getTime() - new Date(db.submittedAt).getTime() : Infinity;
-  if (since > ctx.invisibleLimitMs) {
-    const minutes = Math.round(ctx.invisibleLimitMs / 60_000);
-    await update(db.database, (d) => ({
-      ...d,
-      state: 'FAILED',
-      jobState: 'NOT VISIBLE',
-      error: `the backup job is no longer visible in SHOW BACKUP and OSS has no finished snapshot after ${minutes} minutes`,
-      finishedAt: now.toISOString(),
-    }));
-    const problem = await cleanFailed(ctx, db);
-    if (problem) await warn(problem);
-    return true;
-  }
-  if (db.jobState !== 'NOT VISIBLE YET') await update(db.database, (d) => ({ ...d, jobState: 'NOT VISIBLE YET' }));
-  return false;
 }

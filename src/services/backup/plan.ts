@@ -68,6 +68,8 @@ export function planBackup(setId: string, inventory: Inventory, taken: ReadonlyS
       tables,
       state: 'PENDING',
       jobState: null,
+      tracking: 'not_submitted',
+      waitingFor: null,
       progress: null,
       submittedAt: null,
       finishedAt: null,

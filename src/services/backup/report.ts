@@ -1,7 +1,7 @@
 // What the channel sees of a backup set: one progress message edited in place, ending as the
 // completion summary; failures are also announced on their own.
 
-import type { Reply } from '../../../commands/reply';
+import type { Reply } from '../../reply';
 import type { InstanceConfig } from '../../config/types';
 import { formatBytes, formatDuration, formatLocal } from '../../domain/format';
 import { joinAnd, plural } from '../../domain/text';
@@ -13,9 +13,9 @@ const STANDING_NOTE =
 function dbLine(db: DatabaseBackup): string {
   if (db.state === 'FINISHED') return `- ${db.database}: finished (${plural(db.tables.length, 'table')}${db.sizeBytes !== null ? `, ${formatBytes(db.sizeBytes)}` : ''})`;
   if (db.state === 'FAILED') return `- ${db.database}: FAILED: ${db.error ?? 'unknown error'}`;
-  if (db.state === 'PENDING') return `- ${db.database}: waiting`;
+  if (db.state === 'PENDING') return `- ${db.database}: ${databaseStatus(db)}`;
   const progress = db.progress && db.progress.total > 0 ? ` ${db.progress.done}/${db.progress.total}` : '';
-  return `- ${db.database}: ${db.jobState ?? 'submitted'}${progress}`;
+  return `- ${db.database}: ${databaseStatus(db)}${progress}`;
 }
 
 export function leftOutLines(set: BackupSet): string[] {
@@ -104,4 +104,13 @@ export function failureAlert(set: BackupSet): Reply {
     title: `Backup ${set.state === 'PARTIAL' ? 'partially failed' : 'failed'}: ${set.instanceId}`,
     text: `⚠ Backup *${set.id}* of *${set.instanceId}* ${set.state === 'PARTIAL' ? 'is PARTIAL: some databases failed' : 'FAILED'}.\n${detail}`,
   };
+}
+
+/** One database's state in words: StarRocks' job state, or how the bot knows what it knows. */
+export function databaseStatus(d: DatabaseBackup): string {
+  if (d.state === 'PENDING') return d.waitingFor ? `waiting (${d.waitingFor})` : 'waiting';
+  if (d.state === 'FAILED') return 'FAILED';
+  if (d.state === 'FINISHED') return d.tracking === 'resolved_from_oss' ? 'FINISHED (from OSS)' : 'FINISHED';
+  if (d.tracking === 'not_visible') return 'not visible yet';
+  return d.jobState ?? 'submitted';
 }

@@ -1,0 +1,202 @@
+// The composition root: builds the bot from its parts (configuration, store, the outside
+// systems' connectors). src/app/main.ts picks the real adapters; end-to-end tests pass the same
+// ones pointed at sim/. This is the one place that knows every layer.
+
+import { createCommandCore } from '../../commands/core';
+import { TokenSigner } from '../../commands/signing';
+import type { BotConfig } from '../config/types';
+import type { Actor, BackupSet, ChannelAddress } from '../domain/types';
+import type { Clock, CommandCore, Cron, Logger, Notifier, ObjectStoreConnector, StarRocksConnector, Store } from '../ports';
+import { BackupController } from '../runner/controllers/backups';
+import { OutboxController } from '../runner/controllers/outbox';
+import { SchedulerController } from '../runner/controllers/scheduler';
+import { WatchdogController } from '../runner/controllers/watchdog';
+import { BotMetrics } from '../runner/metrics';
+import { Runner } from '../runner/runner';
+import { Announcer } from '../services/announcer';
+import { Auditor } from '../services/audit';
+import { BackupRuns } from '../services/backup/run';
+import { BackupService } from '../services/backup/service';
+import { BackupCatalog } from '../services/catalog';
+import { Clusters } from '../services/clusters';
+import { InstanceDirectory } from '../services/instances';
+import { InstanceOverview } from '../services/overview';
+import { PeopleDirectory } from '../services/people';
+import { RestoreService } from '../services/restores';
+import type { Services } from '../services/services';
+import { SettingsService } from '../services/settings';
+import { TaskBook } from '../services/tasks';
+import { checkHealth, type Health } from './health';
+import { storedSeenKeys, type StoredSeenKeys } from './seen-keys';
+import { StartedHere } from './started-here';
+
+/** How often running jobs are looked at: first after a change, at most while nothing moves. */
+export interface PollTiming {
+  pollMinMs: number;
+  pollMaxMs: number;
+}
+
+export interface BotParts {
+  config: BotConfig;
+  store: Store;
+  starrocks: StarRocksConnector;
+  oss: ObjectStoreConnector;
+  cron: Cron;
+  log: Logger;
+  clock?: Clock;
+  timing?: PollTiming;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Process metrics (memory, CPU, event loop) in /metrics; off in tests that build many bots. */
+  processMetrics?: boolean;
+}
+
+export interface BotControllers {
+  backups: BackupController;
+  scheduler: SchedulerController;
+  watchdog: WatchdogController;
+  outbox: OutboxController;
+}
+
+export interface Bot {
+  core: CommandCore;
+  services: Services;
+  runner: Runner;
+  controllers: BotControllers;
+  metrics: BotMetrics;
+  /** Chat surfaces register here as they start. */
+  notifiers: Map<ChannelAddress['platform'], Notifier>;
+  /** Chat requests already handled, kept across restarts (a replayed request is dropped). */
+  seenRequests: StoredSeenKeys;
+  /** Backups this process's commands started (a piped terminal session waits for its own). */
+  startedHere: StartedHere;
+  start(): Promise<void>;
+  /** Stops the controllers (waiting for work under way); the store stays open for the caller to close. */
+  stop(): Promise<void>;
+  /** Delivers every notification due now (tests, a piped session before it exits). */
+  deliverNow(): Promise<void>;
+  health(): Promise<Health>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+async function signingKey(store: Store): Promise<Buffer> {
+  let key = await store.runnerState.get('signingKey');
+  if (!key) {
+    key = TokenSigner.newKey();
+    await store.runnerState.set('signingKey', key);
+  }
+  return Buffer.from(key, 'hex');
+}
+
+export async function createBot(parts: BotParts): Promise<Bot> {
+  const { config, store, log } = parts;
+  const clock: Clock = parts.clock ?? { now: () => new Date() };
+  const sleep = parts.sleep ?? realSleep;
+  const timing = parts.timing ?? { pollMinMs: 2000, pollMaxMs: 30_000 };
+  let runner: Runner | null = null;
+  const kick = (name: string) => () => runner?.kick(name);
+
+  const instances = new InstanceDirectory(config);
+  const people = new PeopleDirectory(config.people, config.defaultRole);
+  const clusters = new Clusters(instances, parts.starrocks, parts.oss);
+  const catalog = new BackupCatalog(store, instances);
+  const audit = new Auditor(store, clock);
+  const announcer = new Announcer(store, clock, instances);
+  const tasks = new TaskBook(store, clock);
+  const settings = new SettingsService(people, store, clock, instances, catalog, audit, announcer);
+  const startedHere = new StartedHere(async (id) => (await store.backupSets.get(id))?.state === 'RUNNING');
+  const onStarted = (set: BackupSet, actor: Actor) => {
+    startedHere.started(set, actor);
+    runner?.kick('backups');
+  };
+  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, log: log.child({ part: 'backups' }), onStarted });
+  const restores = new RestoreService(store, clock, audit, announcer);
+  const overview = new InstanceOverview(instances, settings, catalog, clusters);
+  const services: Services = { clock, people, instances, overview, settings, catalog, backups, restores, tasks };
+  // A confirm button does its work once: a second click (or a replayed one) is told it was done.
+  const usedButtons = storedSeenKeys(store, 'commands.button', 24 * 3600_000);
+  const core = createCommandCore({ services, signer: new TokenSigner(await signingKey(store)), usedButtons, log: log.child({ part: 'commands' }) });
+  // Slack signs a request for 5 minutes either way of its timestamp: 10 minutes covers any replay.
+  const seenRequests = storedSeenKeys(store, 'slack.request', 10 * 60_000);
+
+  const notifiers = new Map<ChannelAddress['platform'], Notifier>();
+  let scheduler: SchedulerController | null = null;
+  const metrics = new BotMetrics(
+    { store, instanceIds: () => instances.list().map((i) => i.id), scheduledInstances: () => scheduler?.size ?? 0, lease: () => runner?.currentLease ?? null },
+    { defaultMetrics: parts.processMetrics ?? false },
+  );
+  const runs = new BackupRuns({
+    store,
+    clock,
+    instances,
+    clusters,
+    catalog,
+    announcer,
+    audit,
+    tasks,
+    log: log.child({ part: 'backup' }),
+    databaseConcurrency: config.scheduler.databaseConcurrency,
+    invisibleJobLimitMinutes: config.scheduler.invisibleJobLimitMinutes,
+    onEnded(set) {
+      startedHere.endedHere(set.id);
+      metrics.backupEnded(set);
+      const fields = { event: set.state === 'FAILED' ? 'backup.failed' : 'backup.finished', setId: set.id, instanceId: set.instanceId, state: set.state, sizeBytes: set.sizeBytes, error: set.error };
+      if (set.state === 'FINISHED') log.info(fields, 'backup finished');
+      else log.warn(fields, set.state === 'FAILED' ? 'backup failed' : 'backup partially failed');
+    },
+  });
+  const controllers: BotControllers = {
+    backups: new BackupController({ store, runs, log: log.child({ part: 'backups' }), concurrency: config.scheduler.concurrency, ...timing, kick: kick('backups') }),
+    scheduler: new SchedulerController({
+      cron: parts.cron,
+      clock,
+      store,
+      instances,
+      backups,
+      announcer,
+      log: log.child({ part: 'scheduler' }),
+      jitterMs: config.scheduler.jitterSeconds * 1000,
+      random: parts.random ?? Math.random,
+      sleep,
+    }),
+    watchdog: new WatchdogController({ store, clock, instances, catalog, announcer }),
+    outbox: new OutboxController({ store, clock, notifiers, log: log.child({ part: 'outbox' }), onChatError: (p) => metrics.chatError(p) }),
+  };
+  scheduler = controllers.scheduler;
+  settings.onChange(kick('scheduler'));
+  announcer.onQueued = kick('outbox');
+  // The first pass runs in this order: follow what runs, then schedule new work, then tell.
+  runner = new Runner({
+    controllers: [controllers.backups, controllers.scheduler, controllers.watchdog, controllers.outbox],
+    leadership: store.leadership,
+    clock,
+    log: log.child({ part: 'runner' }),
+    events: {
+      controllerRan: (name, seconds) => metrics.controllerRan(name, seconds),
+      controllerFailed: (name) => metrics.controllerFailed(name),
+      leadershipChanged: () => metrics.leadershipChanged(),
+    },
+  });
+  const theRunner = runner;
+
+  return {
+    core,
+    services,
+    runner: theRunner,
+    controllers,
+    metrics,
+    notifiers,
+    seenRequests,
+    startedHere,
+    start: () => theRunner.start(),
+    async stop() {
+      await theRunner.stop();
+      await clusters.close();
+    },
+    async deliverNow() {
+      await theRunner.runOnce('outbox');
+    },
+    health: () => checkHealth({ store, runner: theRunner, scheduler: controllers.scheduler, notifiers }),
+  };
+}
