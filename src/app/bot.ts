@@ -33,6 +33,8 @@ import { storedSeenKeys, type StoredSeenKeys } from './seen-keys';
 export interface PollTiming {
   pollMinMs: number;
   pollMaxMs: number;
+  /** How long a submitted job may be unseen before the bot checks whether its statement ran (default 30 s). */
+  resendGraceMs?: number;
 }
 
 export interface BotParts {
@@ -130,6 +132,8 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     log: log.child({ part: 'backup' }),
     databaseConcurrency: config.scheduler.databaseConcurrency,
     invisibleJobLimitMinutes: config.scheduler.invisibleJobLimitMinutes,
+    outageNoticeMinutes: config.scheduler.outageNoticeMinutes,
+    ...(timing.resendGraceMs !== undefined ? { resendGraceMs: timing.resendGraceMs } : {}),
     onEnded(set) {
       metrics.backupEnded(set);
       const fields = { event: set.state === 'FAILED' ? 'backup.failed' : 'backup.finished', setId: set.id, instanceId: set.instanceId, state: set.state, sizeBytes: set.sizeBytes, error: set.error };
