@@ -104,7 +104,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   const announcer = new Announcer(store, clock, instances);
   const tasks = new TaskBook(store, clock);
   const settings = new SettingsService(people, store, clock, instances, catalog, audit, announcer);
-  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, log: log.child({ part: 'backups' }), onStarted: kick('backups') });
+  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, tasks, log: log.child({ part: 'backups' }), onStarted: kick('backups') });
   const restores = new RestoreService(store, clock, audit, announcer);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);
   const services: Services = { clock, people, instances, overview, settings, catalog, backups, restores, tasks };
