@@ -34,6 +34,8 @@ import { StartedHere } from './started-here';
 export interface PollTiming {
   pollMinMs: number;
   pollMaxMs: number;
+  /** How long a submitted job may be unseen before the bot checks whether its statement ran (default 30 s). */
+  resendGraceMs?: number;
 }
 
 export interface BotParts {
@@ -110,7 +112,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     startedHere.started(set, actor);
     runner?.kick('backups');
   };
-  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, log: log.child({ part: 'backups' }), onStarted });
+  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, tasks, log: log.child({ part: 'backups' }), onStarted });
   const restores = new RestoreService(store, clock, audit, announcer);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);
   const services: Services = { clock, people, instances, overview, settings, catalog, backups, restores, tasks };
@@ -138,6 +140,8 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     log: log.child({ part: 'backup' }),
     databaseConcurrency: config.scheduler.databaseConcurrency,
     invisibleJobLimitMinutes: config.scheduler.invisibleJobLimitMinutes,
+    outageNoticeMinutes: config.scheduler.outageNoticeMinutes,
+    ...(timing.resendGraceMs !== undefined ? { resendGraceMs: timing.resendGraceMs } : {}),
     onEnded(set) {
       startedHere.endedHere(set.id);
       metrics.backupEnded(set);

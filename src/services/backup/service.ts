@@ -12,6 +12,7 @@ import type { Announcer } from '../announcer';
 import { SYSTEM_ACTOR, type Auditor } from '../audit';
 import type { InstanceDirectory } from '../instances';
 import type { SettingsService } from '../settings';
+import type { TaskBook } from '../tasks';
 import { newBackupSet } from './new-set';
 
 export interface BackupServiceDeps {
@@ -21,6 +22,7 @@ export interface BackupServiceDeps {
   settings: SettingsService;
   announcer: Announcer;
   audit: Auditor;
+  tasks: TaskBook;
   log: Logger;
   /** Called after a set was written, so the backup controller looks at once; with who started it. */
   onStarted?: (set: BackupSet, actor: Actor) => void;
@@ -135,6 +137,8 @@ export class BackupService {
       try {
         return await this.deps.store.atomically(async (tx) => {
           await tx.backupSets.create(set);
+          // A task from the start: /backup tasks shows it before the first step has run.
+          await this.deps.tasks.backupProgress(set, tx);
           await audit(set, tx);
           return set;
         });
