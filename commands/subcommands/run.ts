@@ -20,7 +20,7 @@ export const runCommand = defineCommand<{ instance: string }>({
     return args.instance;
   },
   async handle({ instance }, ctx) {
-    const inst = await ctx.services.backups.assertNoneRunning(instance);
+    const { instance: inst, note } = await ctx.services.backups.assertRunnable(instance);
     if (!ctx.confirmed) {
       const peak = inst.peakHours.map((p) => `${p.from}-${p.to}`).join(', ');
       return reply(
@@ -28,6 +28,7 @@ export const runCommand = defineCommand<{ instance: string }>({
         {
           tone: 'warning',
           title: `Run a backup of ${instance}?`,
+          ...(note ? { notes: [note] } : {}),
           buttons: [
             {
               label: 'Run backup now',

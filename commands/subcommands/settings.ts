@@ -6,6 +6,7 @@ import { instanceArg } from '../args';
 import { StaleUpdateError, UserError } from '../../src/domain/errors';
 import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, parseRetention, parseTime, parseWeekdays, describeSchedule } from '../../src/domain/settings';
 import type { SettingsPatch, SettingsSaved } from '../../src/services/settings';
+import { SharedDataRefusal } from '../../src/services/backupable';
 import { WEEKDAYS } from '../../src/domain/types';
 import type { BackupSettings, StoredSettings, Weekday } from '../../src/domain/types';
 import { quoteInput } from '../../src/domain/text';
@@ -108,7 +109,7 @@ export const settingsFormSpec: FormSpec = {
       const saved = await ctx.services.settings.save(ctx.actor, instanceId, patch, Number(data.version), seen);
       return { ok: true, reply: savedReply(instanceId, saved, instance.timezone) };
     } catch (err) {
-      if (err instanceof StaleUpdateError) return { ok: false, errors: { enabled: err.message } };
+      if (err instanceof StaleUpdateError || err instanceof SharedDataRefusal) return { ok: false, errors: { enabled: err.message } };
       if (err instanceof UserError) return { ok: false, errors: { weekdays: err.message } };
       throw err;
     }

@@ -16,6 +16,7 @@ import { Runner } from '../runner/runner';
 import { Announcer } from '../services/announcer';
 import { Auditor } from '../services/audit';
 import { BackupRuns } from '../services/backup/run';
+import { BackupabilityCheck } from '../services/backupable';
 import { BackupService } from '../services/backup/service';
 import { BackupCatalog } from '../services/catalog';
 import { Clusters } from '../services/clusters';
@@ -101,18 +102,19 @@ export async function createBot(parts: BotParts): Promise<Bot> {
 
   const instances = new InstanceDirectory(config);
   const people = new PeopleDirectory(config.people, config.defaultRole);
-  const clusters = new Clusters(instances, parts.starrocks, parts.oss);
+  const clusters = new Clusters(instances, parts.starrocks, parts.oss, clock);
   const catalog = new BackupCatalog(store, instances);
   const audit = new Auditor(store, clock);
   const announcer = new Announcer(store, clock, instances);
   const tasks = new TaskBook(store, clock);
-  const settings = new SettingsService(people, store, clock, instances, catalog, audit, announcer);
+  const backupable = new BackupabilityCheck(clusters, clock);
+  const settings = new SettingsService(people, store, clock, instances, catalog, audit, announcer, backupable);
   const startedHere = new StartedHere(async (id) => (await store.backupSets.get(id))?.state === 'RUNNING');
   const onStarted = (set: BackupSet, actor: Actor) => {
     startedHere.started(set, actor);
     runner?.kick('backups');
   };
-  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, tasks, log: log.child({ part: 'backups' }), onStarted });
+  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, tasks, backupable, log: log.child({ part: 'backups' }), onStarted });
   const restores = new RestoreService(store, clock, audit, announcer);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);
   const services: Services = { clock, people, instances, overview, settings, catalog, backups, restores, tasks };

@@ -88,6 +88,14 @@ export interface LeftOut {
   unsupportedTables: { database: string; table: string; reason: string }[];
 }
 
+/** One line of a backup set's timeline: when, and what happened. */
+export interface BackupEvent {
+  at: string;
+  what: string;
+  /** A step inside a database's job (its StarRocks state): dropped first when the timeline is full. */
+  minor?: boolean;
+}
+
 export interface BackupSet {
   id: string;
   instanceId: string;
@@ -111,7 +119,14 @@ export interface BackupSet {
   objectCount: number | null;
   /** Why the whole set failed (preflight refusal, ...). */
   error: string | null;
+  /**
+   * The failure was a refusal (a shared-data cluster, a bucket in another region, nothing that
+   * can be backed up): trying again without a change cannot help, so nobody is told to.
+   */
+  refused: boolean;
   warnings: string[];
+  /** The set's timeline, oldest first, bounded (`src/domain/backup-events.ts`): `/backup describe` shows it. */
+  events: BackupEvent[];
   /** StarRocks version of the source, for restore preflight. */
   sourceVersion: string | null;
   expiryWarnedAt: string | null;

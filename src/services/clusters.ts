@@ -1,7 +1,9 @@
-// One StarRocks client per instance and one object store per region, made on first use.
+// One StarRocks client per instance and one object store per region, made on first use. Every
+// call of an instance's client is counted as a contact (./contacts.ts), for /healthz.
 
 import type { InstanceConfig, RegionConfig } from '../config/types';
-import type { ObjectStore, ObjectStoreConnector, RunMode, StarRocksClient, StarRocksConnector } from '../ports';
+import type { Clock, ObjectStore, ObjectStoreConnector, RunMode, StarRocksClient, StarRocksConnector, StarRocksVersion } from '../ports';
+import { ContactBook, type Contact } from './contacts';
 import type { InstanceDirectory } from './instances';
 
 export interface Architecture {
@@ -13,28 +15,50 @@ export interface Architecture {
 }
 
 const ARCHITECTURE_TTL_MS = 5 * 60_000;
+/** A look at one FE for the doctor gives up after this long. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/** What one FE address answered. */
+export interface FrontendProbe {
+  address: string;
+  version: StarRocksVersion | null;
+  /** Why it did not answer. */
+  error: string | null;
+}
 
 export class Clusters {
   private readonly clients = new Map<string, StarRocksClient>();
   private readonly stores = new Map<string, ObjectStore>();
   private readonly architectures = new Map<string, Architecture>();
+  private readonly contacts: ContactBook;
 
   constructor(
     private readonly instances: InstanceDirectory,
     private readonly starrocks: StarRocksConnector,
     private readonly oss: ObjectStoreConnector,
-  ) {}
+    clock: Clock,
+  ) {
+    this.contacts = new ContactBook(clock);
+  }
+
+  /** The last answered and unanswered call of the instance's cluster. */
+  contactOf(instanceId: string): Contact {
+    return this.contacts.get(instanceId);
+  }
 
   client(instance: InstanceConfig): StarRocksClient {
     let client = this.clients.get(instance.id);
     if (!client) {
-      client = this.starrocks.connect({
-        instanceId: instance.id,
-        frontends: instance.frontends,
-        user: instance.user,
-        password: instance.password,
-        ...(instance.feTimezone ? { feTimeZone: instance.feTimezone } : {}),
-      });
+      client = this.contacts.watch(
+        instance.id,
+        this.starrocks.connect({
+          instanceId: instance.id,
+          frontends: instance.frontends,
+          user: instance.user,
+          password: instance.password,
+          ...(instance.feTimezone ? { feTimeZone: instance.feTimezone } : {}),
+        }),
+      );
       this.clients.set(instance.id, client);
     }
     return client;
@@ -74,6 +98,50 @@ export class Clusters {
     }
     this.architectures.set(instance.id, result);
     return result;
+  }
+
+  /**
+   * The architecture, or an answer saying the cluster did not answer within `withinMs` (a chat
+   * command does not wait for the connection timeouts of an unreachable cluster).
+   */
+  async architectureWithin(instance: InstanceConfig, now: number, withinMs: number): Promise<Architecture> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Architecture>((resolve) => {
+      timer = setTimeout(() => resolve({ runMode: null, version: null, error: `no answer within ${Math.round(withinMs / 1000)} s`, checkedAt: now }), withinMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([this.architecture(instance, now), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Each FE address of the instance on its own (a client of its own, closed afterwards). */
+  async probeFrontends(instance: InstanceConfig): Promise<FrontendProbe[]> {
+    return Promise.all(
+      instance.frontends.map(async (fe) => {
+        const address = `${fe.host.includes(':') ? `[${fe.host}]` : fe.host}:${fe.port}`;
+        const one = this.contacts.watch(
+          instance.id,
+          this.starrocks.connect({
+            instanceId: instance.id,
+            frontends: [fe],
+            user: instance.user,
+            password: instance.password,
+            connectTimeoutMs: PROBE_TIMEOUT_MS,
+            queryTimeoutMs: PROBE_TIMEOUT_MS,
+          }),
+        );
+        try {
+          return { address, version: await one.version(), error: null };
+        } catch (err) {
+          return { address, version: null, error: err instanceof Error ? err.message : String(err) };
+        } finally {
+          await one.close().catch(() => undefined);
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import type { Actor, BackupSettings, StoredSettings } from '../domain/types';
 import type { Clock, Store } from '../ports';
 import type { Announcer } from './announcer';
 import type { Auditor } from './audit';
+import type { BackupabilityCheck } from './backupable';
 import type { BackupCatalog } from './catalog';
 import type { InstanceDirectory } from './instances';
 import type { PeopleDirectory } from './people';
@@ -34,6 +35,7 @@ export class SettingsService {
     private readonly catalog: BackupCatalog,
     private readonly audit: Auditor,
     private readonly announcer: Announcer,
+    private readonly backupable: BackupabilityCheck,
   ) {}
 
   /** Called after every saved change (the scheduler rebuilds that instance's job). */
@@ -78,6 +80,13 @@ export class SettingsService {
     const peak = merged.enabled ? peakHoursWarning(merged.time, instance.peakHours) : null;
     if (peak) warnings.push(peak);
     if (changes.length === 0) return { before, after: before, changes, warnings, notes: [] };
+    if (merged.enabled) {
+      // A schedule that can never succeed is refused now, not at its first run.
+      const able = await this.backupable.check(instance, 'Nothing was saved.');
+      if (able.kind === 'unknown') {
+        warnings.push(`The architecture of ${instanceId} could not be read from the cluster (${able.why}); the schedule is saved, and each run checks it again (a shared-data cluster cannot be backed up).`);
+      }
+    }
 
     const now = this.clock.now();
     const next: StoredSettings = {

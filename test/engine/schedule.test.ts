@@ -84,7 +84,8 @@ describe('the scheduler', () => {
 
   it('lets a FAILED scheduled set give its day back, so the next try runs', async () => {
     h = await startHarness({ sims: sims.description });
-    await h.say('oper1', 'settings lake-1 on days=fri time=02:30');
+    // Saved while the cluster could not say it is shared-data (/backup settings refuses it now).
+    await h.store.settings.save({ instanceId: 'lake-1', enabled: true, weekdays: ['fri'], time: '02:30', retentionDays: 7, version: 1, updatedAt: '2026-11-20T00:00:00.000Z', updatedBy: 'oper1' });
     await h.bot.runner.runOnce('scheduler');
     const firedAt = new Date('2026-11-26T18:30:00Z');
     h.cron.active()[0]?.fire(firedAt);

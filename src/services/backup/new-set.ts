@@ -3,6 +3,13 @@
 import type { InstanceConfig } from '../../config/types';
 import type { Actor, BackupSet, BackupTrigger } from '../../domain/types';
 
+/** The first line of the set's timeline: who or what started it. */
+function startedWhat(p: { trigger: BackupTrigger; actor: Actor; day: string | null; late: boolean }): string {
+  if (p.trigger === 'scheduled') return `started by the schedule for ${p.day ?? 'its day'}${p.late ? ' (late: the bot was down at the scheduled time)' : ''}`;
+  const who = p.actor.displayName ?? p.actor.personId ?? `${p.actor.platform}:${p.actor.userId}`;
+  return p.trigger === 'manual' ? `started by ${who} (/backup run)` : `adopted by ${who}`;
+}
+
 export function newBackupSet(p: {
   id: string;
   instance: InstanceConfig;
@@ -33,7 +40,9 @@ export function newBackupSet(p: {
     sizeBytes: null,
     objectCount: null,
     error: null,
+    refused: false,
     warnings: [],
+    events: [{ at: p.startedAt.toISOString(), what: startedWhat(p) }],
     sourceVersion: null,
     expiryWarnedAt: null,
     outage: null,

@@ -3,6 +3,7 @@
 // the backup's fate is unknown; and told again when it answers. (The invisible-job limit still
 // ends a database whose job cannot be seen, answering or not: database-job.ts.)
 
+import { withEvents } from '../../domain/backup-events';
 import { formatDuration, formatLocal } from '../../domain/format';
 import type { BackupSet } from '../../domain/types';
 import type { Clock, Store } from '../../ports';
@@ -29,7 +30,7 @@ export async function noteOutage(deps: OutageDeps, set: BackupSet, failures: str
     const down = now.getTime() - Date.parse(outage.since);
     if (outage.announcedAt === null && down >= deps.noticeMs) {
       return store.atomically(async (tx) => {
-        const updated = await tx.backupSets.update(set.id, (s) => ({ ...s, outage: { ...outage, error: failures[0] as string, announcedAt: now.toISOString() } }));
+        const updated = await tx.backupSets.update(set.id, (s) => withEvents(s, { ...s, outage: { ...outage, error: failures[0] as string, announcedAt: now.toISOString() } }, now));
         await announcer.announce(
           set.instanceId,
           {
@@ -47,13 +48,13 @@ export async function noteOutage(deps: OutageDeps, set: BackupSet, failures: str
         return updated;
       });
     }
-    if (set.outage === null) return store.backupSets.update(set.id, (s) => ({ ...s, outage }));
+    if (set.outage === null) return store.backupSets.update(set.id, (s) => withEvents(s, { ...s, outage }, now));
     return set;
   }
   if (failures.length === 0 && answered > 0 && set.outage !== null) {
     const outage = set.outage;
     return store.atomically(async (tx) => {
-      const updated = await tx.backupSets.update(set.id, (s) => ({ ...s, outage: null }));
+      const updated = await tx.backupSets.update(set.id, (s) => withEvents(s, { ...s, outage: null }, now));
       if (outage.announcedAt !== null) {
         await announcer.announce(
           set.instanceId,

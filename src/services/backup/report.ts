@@ -59,10 +59,7 @@ export function completionReply(set: BackupSet, instance: InstanceConfig | null)
       tone: 'error',
       title: `Backup ${set.id} FAILED`,
       text: `Backup *${set.id}* of *${set.instanceId}* failed after ${duration}.\n${failed.length ? failed.map(dbLine).join('\n') : why}`,
-      notes: [
-        set.trigger === 'scheduled' ? 'A failed scheduled backup does not use up its day: /backup run ' + set.instanceId + ' tries again now.' : `Try again with /backup run ${set.instanceId}.`,
-        ...set.warnings,
-      ],
+      notes: [...failureNotes(set), ...set.warnings],
     };
   }
   const tables = ok.reduce((n, d) => n + d.tables.length, 0);
@@ -92,6 +89,24 @@ export function completionReply(set: BackupSet, instance: InstanceConfig | null)
     ],
     notes,
   };
+}
+
+/**
+ * What to do about a FAILED set. A refusal (shared-data cluster, bucket in another region,
+ * nothing StarRocks can back up) fails the same way every time: nobody is told to try again; a
+ * schedule that keeps hitting it is pointed at being turned off.
+ */
+export function failureNotes(set: BackupSet): string[] {
+  if (set.refused) {
+    return set.trigger === 'scheduled'
+      ? [`Trying again cannot help until what is named above changes. The schedule of ${set.instanceId} will fail the same way: turn it off with /backup settings ${set.instanceId} off, or fix the cause.`]
+      : ['Trying again cannot help until what is named above changes.'];
+  }
+  return [
+    set.trigger === 'scheduled'
+      ? `A failed scheduled backup does not use up its day: /backup run ${set.instanceId} tries again now.`
+      : `Try again with /backup run ${set.instanceId}.`,
+  ];
 }
 
 /** A separate alert for a failed or partial set, so it is not lost in an edited message. */

@@ -4,6 +4,7 @@
 // submitted, and finish when every database ended.
 
 import type { InstanceConfig } from '../../config/types';
+import { withEvents } from '../../domain/backup-events';
 import { transitionBackupSet } from '../../domain/backup-set';
 import { OutsideError } from '../../domain/errors';
 import type { BackupSet, DatabaseBackup } from '../../domain/types';
@@ -82,23 +83,26 @@ export class BackupRuns {
       const existing = await objects.listSnapshots(repositoryRoot(region, instance));
       const plan = planBackup(set.id, inventory, new Set(existing.map((s) => s.snapshotName)));
       if (plan.databases.length === 0) {
-        await this.fail({ ...set, leftOut: plan.leftOut }, `${instance.id} has no tables StarRocks can back up`);
+        await this.fail({ ...set, leftOut: plan.leftOut }, `${instance.id} has no tables StarRocks can back up`, true);
         return false;
       }
       const warnings = [...checked.warnings];
       if (plan.empty.length) warnings.push(`Databases with nothing to back up: ${plan.empty.join(', ')}.`);
-      const updated = await this.deps.store.backupSets.update(set.id, (s) => ({
-        ...s,
-        databases: plan.databases,
-        leftOut: plan.leftOut,
-        warnings,
-        sourceVersion: checked.version.raw.split(' ')[0] ?? checked.version.raw,
-      }));
+      const updated = await this.deps.store.backupSets.update(
+        set.id,
+        this.logged((s) => ({
+          ...s,
+          databases: plan.databases,
+          leftOut: plan.leftOut,
+          warnings,
+          sourceVersion: checked.version.raw.split(' ')[0] ?? checked.version.raw,
+        })),
+      );
       await this.progress(updated);
       return true;
     } catch (err) {
       if (err instanceof PreflightRefusal) {
-        await this.fail(set, err.message);
+        await this.fail(set, err.message, true);
         return false;
       }
       if (err instanceof OutsideError) {
@@ -113,7 +117,7 @@ export class BackupRuns {
     const { store, clock, log } = this.deps;
     let set = initial;
     const update = async (database: string, change: (d: DatabaseBackup) => DatabaseBackup): Promise<void> => {
-      set = await store.backupSets.update(set.id, (s) => ({ ...s, databases: s.databases.map((d) => (d.database === database ? change(d) : d)) }));
+      set = await store.backupSets.update(set.id, this.logged((s) => ({ ...s, databases: s.databases.map((d) => (d.database === database ? change(d) : d)) })));
     };
     const leaveOut = async (database: string, table: string, reason: string): Promise<void> => {
       set = await store.backupSets.update(set.id, (s) => ({
@@ -198,15 +202,21 @@ export class BackupRuns {
     );
   }
 
-  private async fail(set: BackupSet, reason: string): Promise<void> {
+  /** A `refused` failure cannot be helped by trying again (shared-data, another region, nothing to back up). */
+  private async fail(set: BackupSet, reason: string, refused = false): Promise<void> {
     const now = this.deps.clock.now();
-    await this.end(set.id, (s) => transitionBackupSet({ ...s, leftOut: set.leftOut, error: reason }, 'FAILED', now));
+    await this.end(set.id, (s) => transitionBackupSet({ ...s, leftOut: set.leftOut, error: reason, refused }, 'FAILED', now));
+  }
+
+  /** A change of the set with the timeline lines it makes (same update, so same fate on a crash). */
+  private logged(change: (s: BackupSet) => BackupSet): (s: BackupSet) => BackupSet {
+    return (s) => withEvents(s, change(s), this.deps.clock.now());
   }
 
   /** The set's end, its announcements, its task and its audit record land together. */
   private async end(setId: string, transition: (s: BackupSet) => BackupSet): Promise<void> {
     const done = await this.deps.store.atomically(async (tx) => {
-      const ended = await tx.backupSets.update(setId, transition);
+      const ended = await tx.backupSets.update(setId, this.logged(transition));
       await this.conclude(ended, tx);
       return ended;
     });

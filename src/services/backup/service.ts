@@ -10,6 +10,7 @@ import type { Actor, BackupSet } from '../../domain/types';
 import type { Clock, Logger, Store, StoreRecords } from '../../ports';
 import type { Announcer } from '../announcer';
 import { SYSTEM_ACTOR, type Auditor } from '../audit';
+import type { BackupabilityCheck } from '../backupable';
 import type { InstanceDirectory } from '../instances';
 import type { SettingsService } from '../settings';
 import type { TaskBook } from '../tasks';
@@ -23,6 +24,8 @@ export interface BackupServiceDeps {
   announcer: Announcer;
   audit: Auditor;
   tasks: TaskBook;
+  /** Refuses an instance that can never be backed up (shared-data), read from the cluster. */
+  backupable: BackupabilityCheck;
   log: Logger;
   /** Called after a set was written, so the backup controller looks at once; with who started it. */
   onStarted?: (set: BackupSet, actor: Actor) => void;
@@ -46,6 +49,18 @@ export class BackupService {
     const [running] = await this.deps.store.backupSets.list({ instanceId, states: ['RUNNING'], limit: 1 });
     if (running) throw this.runningRefusal(instance, running);
     return instance;
+  }
+
+  /**
+   * What `/backup run` checks before it asks and again before it starts: no backup running, and
+   * not a shared-data cluster. A cluster that does not say what it is gives a note, not a refusal
+   * (the run's preflight reads it again).
+   */
+  async assertRunnable(instanceId: string): Promise<{ instance: InstanceConfig; note: string | null }> {
+    const instance = await this.assertNoneRunning(instanceId);
+    const able = await this.deps.backupable.check(instance, 'Nothing was started.');
+    const note = able.kind === 'unknown' ? `The architecture of ${instanceId} could not be read from the cluster (${able.why}); the backup's preflight checks it again.` : null;
+    return { instance, note };
   }
 
   private runningRefusal(instance: InstanceConfig, running: BackupSet): ConflictError {
