@@ -1,6 +1,8 @@
 // Every `/backup` subcommand, in the order `help` lists them.
 
 import type { AnyCommand } from './command';
+import { describeCommand } from './subcommands/describe';
+import { doctorCommand } from './subcommands/doctor';
 import { cancelCommand } from './subcommands/cancel';
 import { helpCommand } from './subcommands/help';
 import { instancesCommand } from './subcommands/instances';
@@ -15,8 +17,10 @@ export function allCommands(): AnyCommand[] {
   commands.push(
     helpCommand(() => commands),
     instancesCommand,
+    doctorCommand,
     settingsCommand,
     listCommand,
+    describeCommand,
     runCommand,
     deleteCommand,
     restoreCommand,

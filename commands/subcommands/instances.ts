@@ -2,13 +2,14 @@ import { checkKnown, checkWords, defineCommand } from '../command';
 import { describeSchedule } from '../../src/domain/settings';
 import { formatBytes, formatLocal } from '../../src/domain/format';
 import { reply } from '../../src/reply';
+import { lastScheduledText, nextRunText } from '../schedule-lines';
 import type { ReplyItem } from '../../src/reply';
 
 const usage = '/backup instances';
 
 export const instancesCommand = defineCommand({
   name: 'instances',
-  summary: 'instances with region, architecture, schedule, last backup and total backup size',
+  summary: 'instances with region, architecture, schedule, next run, last scheduled result, last backup and total backup size',
   usage,
   examples: [usage],
   role: 'viewer',
@@ -22,7 +23,7 @@ export const instancesCommand = defineCommand({
   },
   async handle(_args, ctx) {
     const summaries = await ctx.services.overview.list(ctx.now);
-    const items = summaries.map(({ instance, settings: current, lastGood: last, storage: total, architecture: arch }): ReplyItem => {
+    const items = summaries.map(({ instance, settings: current, lastGood: last, nextRun, lastScheduled, storage: total, architecture: arch }): ReplyItem => {
         const architecture = arch.runMode
           ? `${arch.runMode === 'shared_data' ? 'shared-data (cannot be backed up)' : 'shared-nothing'}, StarRocks ${arch.version}`
           : `unknown (${arch.error ?? 'not reachable'})`;
@@ -32,6 +33,8 @@ export const instancesCommand = defineCommand({
             { label: 'Region', value: instance.region },
             { label: 'Architecture', value: architecture },
             { label: 'Schedule', value: describeSchedule(current, instance.timezone) },
+            { label: 'Next run', value: nextRunText(nextRun, instance.timezone, ctx.now) },
+            { label: 'Last scheduled run', value: lastScheduledText(lastScheduled, instance.timezone) },
             { label: 'Last backup', value: last ? `${last.id} (${last.state}), ${formatLocal(new Date(last.finishedAt ?? last.startedAt), instance.timezone)}` : 'none yet' },
             { label: 'Backup storage', value: `${formatBytes(total.bytes)} in ${total.sets} set${total.sets === 1 ? '' : 's'}` },
           ],

@@ -10,7 +10,9 @@ import { SharedDataRefusal } from '../../src/services/backupable';
 import { WEEKDAYS } from '../../src/domain/types';
 import type { BackupSettings, StoredSettings, Weekday } from '../../src/domain/types';
 import { quoteInput } from '../../src/domain/text';
+import { nextRunAt } from '../../src/domain/schedule';
 import { reply } from '../../src/reply';
+import { lastScheduledText, nextRunText } from '../schedule-lines';
 import type { Form, Reply } from '../../src/reply';
 
 const usage = `/backup settings <instance> [on|off] [days=mon,thu] [time=HH:mm] [retention=${MIN_RETENTION_DAYS}..${MAX_RETENTION_DAYS}]`;
@@ -54,7 +56,21 @@ export function textForm(instanceId: string, s: BackupSettings): string {
   return `/backup settings ${instanceId} ${s.enabled ? 'on' : 'off'}${days} time=${s.time} retention=${s.retentionDays}`;
 }
 
-export function settingsForm(ctx: CommandContext, current: StoredSettings, instanceId: string): Form {
+/** What the form shows besides the values: the next run and the last scheduled result. */
+export interface ScheduleFacts {
+  nextRun: string;
+  lastScheduled: string;
+}
+
+export async function scheduleFacts(ctx: CommandContext, current: StoredSettings, instanceId: string): Promise<ScheduleFacts> {
+  const zone = ctx.services.instances.get(instanceId).timezone;
+  return {
+    nextRun: nextRunText(nextRunAt(current, zone, ctx.now), zone, ctx.now),
+    lastScheduled: lastScheduledText(await ctx.services.catalog.lastScheduled(instanceId), zone),
+  };
+}
+
+export function settingsForm(ctx: CommandContext, current: StoredSettings, instanceId: string, facts?: ScheduleFacts): Form {
   const instance = ctx.services.instances.get(instanceId);
   const peak = instance.peakHours.map((p) => `${p.from}-${p.to}`).join(', ');
   return {
@@ -81,15 +97,22 @@ export function settingsForm(ctx: CommandContext, current: StoredSettings, insta
       },
       { kind: 'number', name: 'retentionDays', label: 'Retention (days)', initial: current.retentionDays, min: MIN_RETENTION_DAYS, max: MAX_RETENTION_DAYS, hint: `Whole days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.` },
       { kind: 'readonly', name: 'region', label: 'Storage region', value: `${instance.region} (fixed to the instance region)` },
+      ...(facts
+        ? [
+            { kind: 'readonly' as const, name: 'nextRun', label: 'Next run', value: facts.nextRun },
+            { kind: 'readonly' as const, name: 'lastScheduled', label: 'Last scheduled run', value: facts.lastScheduled },
+          ]
+        : []),
     ],
   };
 }
 
-export function savedReply(instanceId: string, saved: SettingsSaved, zone: string): Reply {
+export function savedReply(instanceId: string, saved: SettingsSaved, zone: string, now: Date): Reply {
   if (saved.changes.length === 0) {
     return reply(`Nothing changed for *${instanceId}*: ${describeSchedule(saved.after, zone)}.`, { notes: saved.warnings });
   }
-  return reply(`Saved the backup settings of *${instanceId}*: ${saved.changes.join('; ')}.\nSchedule: ${describeSchedule(saved.after, zone)}.`, {
+  const next = nextRunText(nextRunAt(saved.after, zone, now), zone, now);
+  return reply(`Saved the backup settings of *${instanceId}*: ${saved.changes.join('; ')}.\nSchedule: ${describeSchedule(saved.after, zone)}. Next run: ${next}.`, {
     tone: saved.warnings.length ? 'warning' : 'success',
     notes: [...saved.warnings, ...saved.notes],
   });
@@ -107,7 +130,7 @@ export const settingsFormSpec: FormSpec = {
     try {
       const seen = typeof data.seen === 'string' ? decodeSeen(data.seen) : undefined;
       const saved = await ctx.services.settings.save(ctx.actor, instanceId, patch, Number(data.version), seen);
-      return { ok: true, reply: savedReply(instanceId, saved, instance.timezone) };
+      return { ok: true, reply: savedReply(instanceId, saved, instance.timezone, ctx.now) };
     } catch (err) {
       if (err instanceof StaleUpdateError || err instanceof SharedDataRefusal) return { ok: false, errors: { enabled: err.message } };
       if (err instanceof UserError) return { ok: false, errors: { weekdays: err.message } };
@@ -136,13 +159,17 @@ export const settingsCommand = defineCommand<SettingsArgs>({
     const inst = ctx.services.instances.get(instance);
     if (Object.keys(patch).length === 0) {
       const current = await ctx.services.settings.current(instance);
-      return reply(`Backup settings of *${instance}*: ${describeSchedule(current, inst.timezone)}. Storage region: ${inst.region} (read-only).`, {
-        title: `Backup settings: ${instance}`,
-        form: settingsForm(ctx, current, instance),
-        notes: [`Text form: ${textForm(instance, current)}`],
-      });
+      const facts = await scheduleFacts(ctx, current, instance);
+      return reply(
+        `Backup settings of *${instance}*: ${describeSchedule(current, inst.timezone)}. Storage region: ${inst.region} (read-only).\nNext run: ${facts.nextRun}. Last scheduled run: ${facts.lastScheduled}.`,
+        {
+          title: `Backup settings: ${instance}`,
+          form: settingsForm(ctx, current, instance, facts),
+          notes: [`Text form: ${textForm(instance, current)}`],
+        },
+      );
     }
     const saved = await ctx.services.settings.save(ctx.actor, instance, patch, null);
-    return savedReply(instance, saved, inst.timezone);
+    return savedReply(instance, saved, inst.timezone, ctx.now);
   },
 });

@@ -6,7 +6,7 @@ import { SimFaults } from './faults';
 import { JobHandler } from './jobs';
 import { Repositories } from './repositories';
 import {
-  colocationGroups, describeAll, frontendConfig, like, selectSchema, showBackends, showDatabases, showGrants,
+  colocationGroups, describeAll, frontendConfig, like, selectSchema, showBackends, showDatabases, showGrants, showRoleGrants,
   showPartitions, SYSTEM_DATABASES, variables,
 } from './show-results';
 import { showSnapshot } from './snapshots';
@@ -183,7 +183,7 @@ export class SimCluster {
       case 'show_backends':
         return showBackends(spec, this.startedAt);
       case 'show_grants':
-        return showGrants(spec, session.user);
+        return s.role === null ? showGrants(spec, session.user) : showRoleGrants(spec, s.role);
       case 'show_databases':
         return showDatabases(this.catalog);
       case 'show_tables': {

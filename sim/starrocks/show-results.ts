@@ -73,6 +73,13 @@ export function showGrants(spec: SimInstanceSpec, user: string): ResultSet {
   return { columns: ['UserIdentity', 'Catalog', 'Grants'], rows: grants.map((g) => [`'${user}'@'%'`, null, g]) };
 }
 
+/** `SHOW GRANTS FOR ROLE r`: the role's own grants (3.x layout). */
+export function showRoleGrants(spec: SimInstanceSpec, role: string): ResultSet {
+  const grants = spec.roleGrants?.[role];
+  if (grants === undefined) throw new SqlError(`Role ${role} does not exist`, 'analyzer');
+  return { columns: ['RoleName', 'Catalog', 'Grants'], rows: grants.map((g) => [role, 'default', g]) };
+}
+
 function tableType(t: SimTable): string {
   return t.kind === 'VIEW' || t.kind === 'ASYNC_MV' ? 'VIEW' : 'BASE TABLE';
 }

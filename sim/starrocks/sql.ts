@@ -24,7 +24,7 @@ export type Statement =
   | { kind: 'show_variables'; like: string | null }
   | { kind: 'show_config'; like: string | null }
   | { kind: 'show_backends' }
-  | { kind: 'show_grants' }
+  | { kind: 'show_grants'; role: string | null }
   | { kind: 'show_databases' }
   | { kind: 'show_tables'; db: string | null; full: boolean }
   | { kind: 'show_proc'; path: string }
@@ -159,7 +159,7 @@ function parseShow(c: Cursor): Statement {
     return { kind: 'show_variables', like: c.acceptKw('LIKE') ? c.string() : null };
   }
   if (c.acceptKw('BACKENDS')) return { kind: 'show_backends' };
-  if (c.acceptKw('GRANTS') || c.acceptKw('ALL', 'GRANTS')) return { kind: 'show_grants' };
+  if (c.acceptKw('GRANTS') || c.acceptKw('ALL', 'GRANTS')) return { kind: 'show_grants', role: c.acceptKw('FOR', 'ROLE') ? c.ident() : null };
   if (c.acceptKw('DATABASES') || c.acceptKw('SCHEMAS')) return { kind: 'show_databases' };
   if (c.acceptKw('FULL', 'TABLES')) return { kind: 'show_tables', db: fromDb(c), full: true };
   if (c.acceptKw('TABLES')) return { kind: 'show_tables', db: fromDb(c), full: false };

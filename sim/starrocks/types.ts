@@ -48,6 +48,8 @@ export interface SimInstanceSpec {
   operatePrivilege?: boolean;
   /** Privileges printed by SHOW GRANTS for the user; defaults to root's. */
   grants?: string[];
+  /** What SHOW GRANTS FOR ROLE prints per role; a role not listed does not exist. */
+  roleGrants?: Record<string, string[]>;
   /** Region to use for the OSS client when GetBucketInfo is refused (e.g. `oss-cn-hangzhou`). */
   ossRegionHint?: string;
 }

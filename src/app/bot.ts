@@ -20,6 +20,7 @@ import { BackupabilityCheck } from '../services/backupable';
 import { BackupService } from '../services/backup/service';
 import { BackupCatalog } from '../services/catalog';
 import { Clusters } from '../services/clusters';
+import { Doctor } from '../services/doctor';
 import { InstanceDirectory } from '../services/instances';
 import { InstanceOverview } from '../services/overview';
 import { PeopleDirectory } from '../services/people';
@@ -117,7 +118,8 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   const backups = new BackupService({ store, clock, instances, settings, announcer, audit, tasks, backupable, log: log.child({ part: 'backups' }), onStarted });
   const restores = new RestoreService(store, clock, audit, announcer);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);
-  const services: Services = { clock, people, instances, overview, settings, catalog, backups, restores, tasks };
+  const doctor = new Doctor(instances, clusters);
+  const services: Services = { clock, people, instances, overview, doctor, settings, catalog, backups, restores, tasks };
   // A confirm button does its work once: a second click (or a replayed one) is told it was done.
   const usedButtons = storedSeenKeys(store, 'commands.button', 24 * 3600_000);
   const core = createCommandCore({ services, signer: new TokenSigner(await signingKey(store)), usedButtons, log: log.child({ part: 'commands' }) });

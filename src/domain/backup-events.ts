@@ -105,3 +105,28 @@ export function withEvents(previous: BackupSet, next: BackupSet, now: Date): Bac
   const added = changeEvents(previous, next, now);
   return added.length === 0 ? next : { ...next, events: addEvents(next.events, added) };
 }
+
+/**
+ * The timeline to show: the recorded lines, completed from the set's own fields for what was
+ * not recorded (a set written before timelines, an adopted one, its expiry and deletion).
+ */
+export function timelineOf(set: BackupSet): BackupEvent[] {
+  // Recorded lines stay in the order they were written (the order things were seen): a job's own
+  // finish time, kept to the second by StarRocks, may read a moment earlier than the look before.
+  const out: BackupEvent[] = [...set.events];
+  const derived = out.length === 0;
+  if (derived) {
+    out.push({ at: set.startedAt, what: set.trigger === 'adopted' ? 'adopted from OSS' : `started (${set.trigger})` });
+    for (const d of set.databases) {
+      if (d.submittedAt) out.push({ at: d.submittedAt, what: `${d.database}: BACKUP SNAPSHOT ${d.snapshotName} sent` });
+      if (d.state === 'FINISHED' && d.finishedAt) out.push({ at: d.finishedAt, what: `${d.database}: finished` });
+      if (d.state === 'FAILED') out.push({ at: d.finishedAt ?? set.finishedAt ?? set.startedAt, what: `${d.database}: FAILED: ${d.error ?? 'unknown error'}` });
+    }
+    if (set.state !== 'RUNNING' && set.finishedAt) out.push({ at: set.finishedAt, what: endsRun(set.state) ? stateWhat(set) : 'ended' });
+  }
+  const said = (text: string) => out.some((e) => e.what.startsWith(text));
+  if (set.expiryWarnedAt && !said('expiry warning')) out.push({ at: set.expiryWarnedAt, what: 'expiry warning posted in the channel' });
+  if (set.deletedAt && !said(set.state)) out.push({ at: set.deletedAt, what: `${set.state}${set.deletedBy ? ` by ${set.deletedBy}` : ''}: its objects were deleted from OSS` });
+  else if (!endsRun(set.state) && set.state !== 'RUNNING' && !said(set.state)) out.push({ at: set.deletedAt ?? set.finishedAt ?? set.startedAt, what: set.state });
+  return derived ? out.map((e, i) => ({ e, i })).sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i).map(({ e }) => e) : out;
+}

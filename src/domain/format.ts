@@ -51,6 +51,12 @@ export function formatLocal(at: Date, zone: string): string {
   return `${local.toFormat('yyyy-LL-dd HH:mm')} ${label}`;
 }
 
+/** `2026-11-24 02:30:05`, in the zone (for timelines, whose heading names the zone). */
+export function formatLocalSeconds(at: Date, zone: string): string {
+  const local = DateTime.fromJSDate(at, { zone });
+  return (local.isValid ? local : DateTime.fromJSDate(at, { zone: 'utc' })).toFormat('yyyy-LL-dd HH:mm:ss');
+}
+
 /** `in 3 days`, `2 hours ago`, `just now`. */
 export function formatRelative(target: Date, now: Date): string {
   const diff = target.getTime() - now.getTime();

@@ -1,9 +1,11 @@
 // Read-side questions about backup sets: what exists, how big, when it ends.
 
-import { GOOD, HOLDING_DATA } from '../domain/backup-set';
+import { timelineOf } from '../domain/backup-events';
+import { displayState, GOOD, HOLDING_DATA } from '../domain/backup-set';
 import { NotFoundError } from '../domain/errors';
-import type { BackupSet } from '../domain/types';
+import type { BackupEvent, BackupSet, DisplayedBackupSetState } from '../domain/types';
 import type { Store } from '../ports';
+import { repositoryRoot } from './backup/preflight';
 import type { InstanceDirectory } from './instances';
 
 export interface BackupListing {
@@ -13,6 +15,19 @@ export interface BackupListing {
   configured: boolean;
   /** Zone to show times in. */
   zone: string;
+}
+
+/** Everything about one set, as `/backup describe` shows it. */
+export interface BackupDescription {
+  set: BackupSet;
+  state: DisplayedBackupSetState;
+  /** The instance's display name; null when it is gone from the configuration. */
+  instanceName: string | null;
+  /** Zone to show times in. */
+  zone: string;
+  /** Where the set's repository lives on OSS; null when its region is no longer configured. */
+  location: { bucket: string; repositoryRoot: string } | null;
+  timeline: BackupEvent[];
 }
 
 export class BackupCatalog {
@@ -39,6 +54,26 @@ export class BackupCatalog {
       throw new NotFoundError(`unknown instance ${instanceId}`);
     }
     return { sets, total: await this.totalSize(instanceId), configured: configured !== null, zone: configured?.timezone ?? 'UTC' };
+  }
+
+  async describe(id: string): Promise<BackupDescription> {
+    const set = await this.store.backupSets.get(id);
+    if (!set) throw new NotFoundError(`there is no backup set ${id} (see /backup list <instance>)`);
+    const instance = this.instances.find(set.instanceId);
+    const region = this.instances.regionNamed(set.region);
+    return {
+      set,
+      state: displayState(set, this.instances.ids()),
+      instanceName: instance?.displayName ?? null,
+      zone: instance?.timezone ?? 'UTC',
+      location: region ? { bucket: region.bucket, repositoryRoot: repositoryRoot(region, set) } : null,
+      timeline: timelineOf(set),
+    };
+  }
+
+  /** The newest scheduled set of the instance, whatever became of it. */
+  async lastScheduled(instanceId: string): Promise<BackupSet | null> {
+    return (await this.store.backupSets.list({ instanceId })).find((s) => s.trigger === 'scheduled') ?? null;
   }
 
   async totalSize(instanceId: string): Promise<{ bytes: number; sets: number }> {

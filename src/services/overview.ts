@@ -1,7 +1,8 @@
 // `/backup instances`: each instance with its region, architecture (read from the cluster),
-// schedule, last backup and backup storage.
+// schedule, next scheduled run, last scheduled result, last backup and backup storage.
 
 import type { InstanceConfig } from '../config/types';
+import { nextRunAt } from '../domain/schedule';
 import type { BackupSet, StoredSettings } from '../domain/types';
 import type { BackupCatalog } from './catalog';
 import type { Architecture, Clusters } from './clusters';
@@ -12,6 +13,10 @@ export interface InstanceSummary {
   instance: InstanceConfig;
   settings: StoredSettings;
   lastGood: BackupSet | null;
+  /** When the schedule runs next; null when backups are off. */
+  nextRun: Date | null;
+  /** The newest scheduled set, whatever became of it. */
+  lastScheduled: BackupSet | null;
   storage: { bytes: number; sets: number };
   architecture: Architecture;
 }
@@ -27,13 +32,15 @@ export class InstanceOverview {
   list(now: Date): Promise<InstanceSummary[]> {
     return Promise.all(
       this.instances.list().map(async (instance) => {
-        const [settings, lastGood, storage, architecture] = await Promise.all([
+        const [settings, lastGood, lastScheduled, storage, architecture] = await Promise.all([
           this.settings.current(instance.id),
           this.catalog.lastGood(instance.id),
+          this.catalog.lastScheduled(instance.id),
           this.catalog.totalSize(instance.id),
           this.clusters.architecture(instance, now.getTime()),
         ]);
-        return { instance, settings, lastGood, storage, architecture };
+        const nextRun = nextRunAt(settings, instance.timezone, now);
+        return { instance, settings, lastGood, nextRun, lastScheduled, storage, architecture };
       }),
     );
   }

@@ -6,6 +6,7 @@ import type { BackupService } from './backup/service';
 import type { BackupCatalog } from './catalog';
 import type { InstanceDirectory } from './instances';
 import type { InstanceOverview } from './overview';
+import type { Doctor } from './doctor';
 import type { PeopleDirectory } from './people';
 import type { RestoreService } from './restores';
 import type { SettingsService } from './settings';
@@ -16,6 +17,8 @@ export interface Services {
   people: PeopleDirectory;
   instances: InstanceDirectory;
   overview: InstanceOverview;
+  /** `/backup doctor`: reads an instance's readiness, changes nothing. */
+  doctor: Doctor;
   settings: SettingsService;
   catalog: BackupCatalog;
   backups: BackupService;

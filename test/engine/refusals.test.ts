@@ -4,7 +4,7 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxSimulators } from '../../sim/sandbox';
-import type { InstanceConfig, RegionConfig } from '../../src/config/types';
+import type { BotConfig, InstanceConfig, RegionConfig } from '../../src/config/types';
 import { endedSet, startBackup } from '../support/backups';
 import { startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 /** lake-1 at an address where nothing listens: the cluster cannot say what it is. */
-const lakeUnreachable = (c: Parameters<NonNullable<Parameters<typeof startHarness>[0]>['config']>[0]) => ({
+const lakeUnreachable = (c: BotConfig): BotConfig => ({
   ...c,
   instances: c.instances.map((i): InstanceConfig => (i.id === 'lake-1' ? { ...i, frontends: [{ host: '127.0.0.1', port: 9 }] } : i)),
 });
