@@ -1,4 +1,6 @@
-// GET /healthz and GET /metrics, either on their own server or as routes of the Slack receiver.
+// GET (and HEAD) /healthz and GET /metrics, either on their own server or as routes of the Slack
+// receiver. A HEAD gets the status and headers of the GET, without the body (a load balancer's
+// probe).
 
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -9,28 +11,27 @@ export interface HealthStatus {
 }
 
 export interface Route {
-  method: 'GET';
+  method: 'GET' | 'HEAD';
   path: string;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  // Node sends no body for a HEAD request, whatever is passed here.
+  res.end(text);
+}
+
 export function healthRoutes(health: () => Promise<HealthStatus>, metrics: () => Promise<string>): Route[] {
+  const healthz = (_req: IncomingMessage, res: ServerResponse): void => {
+    health()
+      .then((status) => sendJson(res, status.ok ? 200 : 503, status))
+      .catch((err: unknown) => sendJson(res, 503, { ok: false, error: err instanceof Error ? err.message : String(err) }));
+  };
   return [
-    {
-      method: 'GET',
-      path: '/healthz',
-      handler: (_req, res) => {
-        health()
-          .then((status) => {
-            res.writeHead(status.ok ? 200 : 503, { 'content-type': 'application/json' });
-            res.end(JSON.stringify(status));
-          })
-          .catch((err: unknown) => {
-            res.writeHead(503, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ ok: false, error: err instanceof Error ? err.message : String(err) }));
-          });
-      },
-    },
+    { method: 'GET', path: '/healthz', handler: healthz },
+    { method: 'HEAD', path: '/healthz', handler: healthz },
     {
       method: 'GET',
       path: '/metrics',

@@ -14,7 +14,7 @@ import { claimedUser, clip, readSlackRequest, refusalAck, refusalResponseUrl, re
 import { postJson } from './post-json';
 
 export interface SlackRoute {
-  method: 'GET';
+  method: 'GET' | 'HEAD';
   path: string;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
 }

@@ -205,6 +205,13 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     async deliverNow() {
       await theRunner.runOnce('outbox');
     },
-    health: () => checkHealth({ store, runner: theRunner, scheduler: controllers.scheduler, notifiers }),
+    health: () =>
+      checkHealth({
+        store,
+        runner: theRunner,
+        scheduler: controllers.scheduler,
+        notifiers,
+        contacts: () => instances.list().map((i) => ({ instanceId: i.id, contact: clusters.contactOf(i.id) })),
+      }),
   };
 }

@@ -1,10 +1,13 @@
 // What GET /healthz says: the store reachable, this process leading (running the controllers)
-// or following, the scheduler, and the chat surfaces running.
+// or following, the scheduler, the chat surfaces running, and each instance's last contact (the
+// last call its cluster answered, the last it did not). An instance that does not answer is the
+// cluster's trouble, not the bot's: it does not make the bot unhealthy.
 
 import type { ChannelAddress } from '../domain/types';
 import type { Notifier, Store } from '../ports';
 import type { SchedulerController } from '../runner/controllers/scheduler';
 import type { Runner } from '../runner/runner';
+import type { Contact } from '../services/contacts';
 
 export interface Health {
   ok: boolean;
@@ -17,7 +20,31 @@ export interface Health {
   runningBackups: number;
   surfaces: string[];
   controllers: { name: string; lastRunAt: string | null; lastError: string | null }[];
+  instances: Record<string, InstanceContact>;
   [part: string]: unknown;
+}
+
+/** One instance's cluster, as the bot last reached it. */
+export interface InstanceContact {
+  /** The latest call, answered or not; null when none was made since the start. */
+  lastContactAt: string | null;
+  /** The latest call was not answered. */
+  lastContactFailed: boolean;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  /** `unreachable`, `timeout` or `auth` (the kind only: messages name hosts). */
+  lastFailure: string | null;
+}
+
+function contactJson(c: Contact): InstanceContact {
+  const latest = [c.lastSuccessAt, c.lastFailureAt].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+  return {
+    lastContactAt: latest?.toISOString() ?? null,
+    lastContactFailed: c.lastFailed,
+    lastSuccessAt: c.lastSuccessAt?.toISOString() ?? null,
+    lastFailureAt: c.lastFailureAt?.toISOString() ?? null,
+    lastFailure: c.lastFailure,
+  };
 }
 
 export async function checkHealth(parts: {
@@ -25,6 +52,8 @@ export async function checkHealth(parts: {
   runner: Runner;
   scheduler: SchedulerController;
   notifiers: Map<ChannelAddress['platform'], Notifier>;
+  /** Each configured instance's contact, in configuration order. */
+  contacts: () => { instanceId: string; contact: Contact }[];
 }): Promise<Health> {
   const { store, runner, scheduler, notifiers } = parts;
   let storeState = 'up';
@@ -49,5 +78,6 @@ export async function checkHealth(parts: {
     runningBackups: running,
     surfaces: [...notifiers.keys()],
     controllers: runner.status(),
+    instances: Object.fromEntries(parts.contacts().map(({ instanceId, contact }) => [instanceId, contactJson(contact)])),
   };
 }

@@ -8,6 +8,7 @@ import { startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
 import { endedSet, startBackup } from '../support/backups';
 import { startSandboxSimulators } from '../../sim/sandbox';
+import { startHarness as startSlackHarness } from '../slack/harness';
 
 let h: Harness;
 let server: Server;
@@ -17,10 +18,10 @@ afterEach(async () => {
   await h.close();
 });
 
-async function get(path: string): Promise<{ status: number; body: string }> {
+async function get(path: string, method = 'GET'): Promise<{ status: number; body: string; length: string | null }> {
   const { port } = server.address() as AddressInfo;
-  const res = await fetch(`http://127.0.0.1:${port}${path}`);
-  return { status: res.status, body: await res.text() };
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method });
+  return { status: res.status, body: await res.text(), length: res.headers.get('content-length') };
 }
 
 describe('health and metrics', () => {
@@ -78,6 +79,66 @@ describe('what an on-call engineer alerts on', () => {
       expect(events.filter((e) => e.setId === set.id).map((e) => e.event).filter(Boolean)).toEqual(['backup.started', 'backup.finished']);
     } finally {
       await sims.close();
+    }
+  });
+});
+
+describe('/healthz for a load balancer and an on-call engineer', () => {
+  it('answers HEAD with the status of GET and no body, also before the scheduler runs', async () => {
+    h = await startHarness({ start: false });
+    server = await startHttpRoutes(0, healthRoutes(() => h.bot.health(), () => h.bot.metrics.render()));
+    const before = await get('/healthz', 'HEAD');
+    expect(before).toMatchObject({ status: 503, body: '' });
+    await h.start();
+    const head = await get('/healthz', 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect(Number(head.length)).toBeGreaterThan(0);
+    expect((await get('/metrics', 'HEAD')).status).toBe(404);
+  });
+
+  it("names each instance's last contact, and stays 200 while a cluster does not answer", async () => {
+    const sims = await startSandboxSimulators({ stepMs: 10 });
+    try {
+      h = await startHarness({
+        sims: sims.description,
+        config: (c) => ({ ...c, instances: c.instances.map((i) => (i.id === 'lake-1' ? { ...i, frontends: [{ host: '127.0.0.1', port: 9 }] } : i)) }),
+      });
+      server = await startHttpRoutes(0, healthRoutes(() => h.bot.health(), () => h.bot.metrics.render()));
+      const untouched = JSON.parse((await get('/healthz')).body) as { instances: Record<string, unknown> };
+      expect(Object.keys(untouched.instances)).toEqual(['prod-1', 'staging-1', 'lake-1', 'prod-sh']);
+      expect(untouched.instances['prod-1']).toEqual({ lastContactAt: null, lastContactFailed: false, lastSuccessAt: null, lastFailureAt: null, lastFailure: null });
+
+      await h.say('viewer1', 'instances');
+      const after = await get('/healthz');
+      expect(after.status).toBe(200);
+      const body = JSON.parse(after.body) as { ok: boolean; instances: Record<string, { lastContactAt: string | null; lastContactFailed: boolean; lastSuccessAt: string | null; lastFailureAt: string | null; lastFailure: string | null }> };
+      expect(body.ok).toBe(true);
+      expect(body.instances['prod-1']).toMatchObject({ lastContactFailed: false, lastFailureAt: null, lastFailure: null });
+      expect(body.instances['prod-1']?.lastContactAt).toBe(body.instances['prod-1']?.lastSuccessAt);
+      expect(body.instances['lake-1']).toMatchObject({ lastContactFailed: true, lastSuccessAt: null, lastFailure: 'unreachable' });
+      expect(body.instances['lake-1']?.lastContactAt).toBe(body.instances['lake-1']?.lastFailureAt);
+      // The kind of failure, never its message (which names hosts and ports).
+      expect(after.body).not.toContain('127.0.0.1');
+    } finally {
+      await sims.close();
+    }
+  });
+
+  it('is served by the Slack receiver too, GET and HEAD, on the port of /slack/events', async () => {
+    h = await startHarness();
+    const slack = await startSlackHarness({ surface: { routes: healthRoutes(() => h.bot.health(), () => h.bot.metrics.render()) } });
+    try {
+      const base = `http://127.0.0.1:${slack.surface.port}`;
+      const got = await fetch(`${base}/healthz`);
+      expect(got.status).toBe(200);
+      expect(JSON.parse(await got.text())).toMatchObject({ ok: true, instances: { 'prod-1': { lastContactAt: null } } });
+      const head = await fetch(`${base}/healthz`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(await head.text()).toBe('');
+    } finally {
+      await slack.stop();
+      server = await startHttpRoutes(0, []);
     }
   });
 });
