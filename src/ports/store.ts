@@ -43,6 +43,8 @@ export interface BackupSetRecords {
    * - a scheduled set whose instance already has a scheduled set for that local day that is
    *   running or good (a FAILED one gives its day back): `DayTakenError` naming it;
    * - a RUNNING set while the instance has another RUNNING set: `BackupRunningError` naming it.
+   * The store may move sets that ended (FAILED, EXPIRED, DELETED) more than 90 days before this
+   * one started out of its records, into an archive: they are no longer listed.
    */
   create(set: BackupSet): Promise<void>;
   get(id: string): Promise<BackupSet | null>;
@@ -60,7 +62,10 @@ export interface RestoreFilter {
 }
 
 export interface RestoreRecords {
-  /** Throws `ConflictError` on a duplicate id. */
+  /**
+   * Throws `ConflictError` on a duplicate id. The store may forget requests that ended (decided,
+   * withdrawn, expired, finished, failed) more than 90 days before this one was made.
+   */
   create(request: RestoreRequest): Promise<void>;
   get(id: string): Promise<RestoreRequest | null>;
   /** Read-modify-write in one transaction; a mutator that throws changes nothing. */
@@ -76,6 +81,10 @@ export interface TaskFilter {
 }
 
 export interface TaskRecords {
+  /**
+   * Adds or replaces a task. The store may forget tasks that finished more than 30 days before
+   * this one's `updatedAt`, except the task of a backup set still running or holding data.
+   */
   upsert(task: Task): Promise<void>;
   get(id: string): Promise<Task | null>;
   /** Newest first (by start time). */

@@ -12,7 +12,7 @@ import type {
   TaskFilter,
   TaskRecords,
 } from '../../../src/ports';
-import { createBackupSetIn, newestFirst, replaceBackupSetIn, saveSettingsIn } from './rules';
+import { archiveEndedSetsIn, createBackupSetIn, newestFirst, pruneRestoresIn, pruneTasksIn, replaceBackupSetIn, saveSettingsIn } from './rules';
 import { backupSet, checkRecord, restoreRequest, storedSettings, task } from './schemas';
 import { copy, type DocumentAccess } from './shared-document';
 
@@ -33,7 +33,16 @@ export function backupSetRecords(doc: DocumentAccess): BackupSetRecords {
   return {
     async create(set: BackupSet) {
       const added = copy(checkRecord(backupSet, `backup set ${set.id}`, set)) as BackupSet;
-      await doc.write((d) => ({ doc: createBackupSetIn(d, added), result: undefined }));
+      // Sets that ended long before this one move to the archive file as it is added.
+      let archived: BackupSet[] = [];
+      await doc.write(
+        (d) => {
+          const split = archiveEndedSetsIn(d, Date.parse(added.startedAt));
+          archived = split.archived;
+          return { doc: createBackupSetIn(split.doc, added), result: undefined };
+        },
+        () => (archived.length > 0 ? doc.archiveSets(archived) : Promise.resolve()),
+      );
     },
     get: (id) => doc.read((d) => d.backupSets.find((s) => s.id === id) ?? null),
     update(id, mutate) {
@@ -66,7 +75,9 @@ export function restoreRecords(doc: DocumentAccess): RestoreRecords {
       const added = copy(checkRecord(restoreRequest, `restore ${request.id}`, request)) as RestoreRequest;
       await doc.write((d) => {
         if (d.restoreRequests.some((r) => r.id === added.id)) throw new ConflictError(`restore ${added.id} already exists`);
-        return { doc: { ...d, restoreRequests: [...d.restoreRequests, added] }, result: undefined };
+        // Requests that ended long before this one leave the file (the audit log keeps their story).
+        const kept = pruneRestoresIn(d, Date.parse(added.requestedAt));
+        return { doc: { ...kept, restoreRequests: [...kept.restoreRequests, added] }, result: undefined };
       });
     },
     get: (id) => doc.read((d) => d.restoreRequests.find((r) => r.id === id) ?? null),
@@ -103,7 +114,8 @@ export function taskRecords(doc: DocumentAccess): TaskRecords {
       await doc.write((d) => {
         const exists = d.tasks.some((t) => t.id === saved.id);
         const tasks = exists ? d.tasks.map((t) => (t.id === saved.id ? saved : t)) : [...d.tasks, saved];
-        return { doc: { ...d, tasks }, result: undefined };
+        // Tasks finished long ago leave the file as new ones come (see pruneTasksIn).
+        return { doc: pruneTasksIn({ ...d, tasks }, Date.parse(saved.updatedAt)), result: undefined };
       });
     },
     get: (id) => doc.read((d) => d.tasks.find((t) => t.id === id) ?? null),

@@ -1,14 +1,56 @@
 // The Store's rules on plain data, shared by the lowdb operations: each takes the current
 // document and returns the next one (never changing the one it was given), or throws.
 
-import { holdsItsDay } from '../../../src/domain/backup-set';
+import { holdsData, holdsItsDay } from '../../../src/domain/backup-set';
 import { BackupRunningError, ConflictError, DayTakenError, StaleUpdateError } from '../../../src/domain/errors';
 import type { BackupSet, StoredSettings } from '../../../src/domain/types';
 import type { NewOutboxItem, OutboxItem } from '../../../src/ports';
 import type { StoreDocument } from './document';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Where keyed messages were delivered is kept this long (progress edits happen while work runs). */
-export const DELIVERIES_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
+export const DELIVERIES_KEPT_MS = 30 * DAY_MS;
+/** Finished operation tasks are kept this long (a backup set keeps its own whole story). */
+export const TASKS_KEPT_MS = 30 * DAY_MS;
+/** Backup sets that ended (FAILED, EXPIRED, DELETED) stay in the document this long, then go to the archive. */
+export const ENDED_SETS_KEPT_MS = 90 * DAY_MS;
+/** Ended restore requests (decided, withdrawn, expired, finished, failed) are kept this long. */
+export const ENDED_RESTORES_KEPT_MS = 90 * DAY_MS;
+
+/**
+ * Forgets tasks that finished more than TASKS_KEPT_MS before `now`, except the task of a backup
+ * set still running or holding data (its task stays with it, however old).
+ */
+export function pruneTasksIn(doc: StoreDocument, now: number): StoreDocument {
+  const cutoff = now - TASKS_KEPT_MS;
+  const live = new Set(doc.backupSets.filter(holdsData).map((s) => s.id));
+  const tasks = doc.tasks.filter((t) => t.state === 'RUNNING' || t.finishedAt === null || Date.parse(t.finishedAt) >= cutoff || live.has(t.subject));
+  return tasks.length === doc.tasks.length ? doc : { ...doc, tasks };
+}
+
+/**
+ * Splits off the sets that ended more than ENDED_SETS_KEPT_MS before `now` (failed, or expired
+ * or deleted with their data gone): they hold nothing on OSS and no day of the schedule, so
+ * they leave the document for the archive file.
+ */
+export function archiveEndedSetsIn(doc: StoreDocument, now: number): { doc: StoreDocument; archived: BackupSet[] } {
+  const cutoff = now - ENDED_SETS_KEPT_MS;
+  const old = (s: BackupSet) =>
+    (s.state === 'FAILED' || s.state === 'EXPIRED' || s.state === 'DELETED') && Date.parse(s.deletedAt ?? s.finishedAt ?? s.startedAt) < cutoff;
+  const archived = doc.backupSets.filter(old);
+  return archived.length === 0 ? { doc, archived } : { doc: { ...doc, backupSets: doc.backupSets.filter((s) => !old(s)) }, archived };
+}
+
+const ENDED_RESTORE = new Set(['REJECTED', 'WITHDRAWN', 'APPROVAL_EXPIRED', 'FINISHED', 'FAILED']);
+
+/** Forgets restore requests that ended more than ENDED_RESTORES_KEPT_MS before `now`. */
+export function pruneRestoresIn(doc: StoreDocument, now: number): StoreDocument {
+  const cutoff = now - ENDED_RESTORES_KEPT_MS;
+  const ended = (r: StoreDocument['restoreRequests'][number]) => Date.parse(r.finishedAt ?? r.decidedAt ?? r.approvalExpiresAt);
+  const restoreRequests = doc.restoreRequests.filter((r) => !ENDED_RESTORE.has(r.state) || ended(r) >= cutoff);
+  return restoreRequests.length === doc.restoreRequests.length ? doc : { ...doc, restoreRequests };
+}
 
 export function saveSettingsIn(doc: StoreDocument, next: StoredSettings): StoreDocument {
   const stored = doc.settings.find((s) => s.instanceId === next.instanceId) ?? null;

@@ -15,6 +15,8 @@ import { Mutex } from './mutex';
 
 export const STORE_FILE_NAME = 'backup-bot.json';
 export const AUDIT_LOG_NAME = 'audit.jsonl';
+/** Backup sets that ended long ago, moved out of the document: one JSON set per line. */
+export const SET_ARCHIVE_NAME = 'backup-sets.archive.jsonl';
 
 export interface SharedDocumentOptions {
   /** Replaces the durable file write (tests inject failures here). */
@@ -33,6 +35,8 @@ export interface DocumentAccess {
   /** Applies a change; `before` runs just before the change is saved (the audit log line). */
   write<T>(change: Change<T>, before?: () => Promise<void>): Promise<T>;
   appendAudit(event: unknown): Promise<void>;
+  /** Appends sets leaving the document to the archive (inside a write, before the document). */
+  archiveSets(sets: readonly unknown[]): Promise<void>;
 }
 
 export class SharedDocument implements DocumentAccess {
@@ -107,6 +111,7 @@ export class SharedDocument implements DocumentAccess {
           return copy(result);
         },
         appendAudit: (event) => this.appendAudit(event),
+        archiveSets: (sets) => this.archiveSets(sets),
       };
       let result: T;
       try {
@@ -130,6 +135,11 @@ export class SharedDocument implements DocumentAccess {
   /** Appends one line to the append-only audit log (inside a write, before the document). */
   appendAudit(event: unknown): Promise<void> {
     return appendAuditLines(this.auditLogPath, [event]);
+  }
+
+  /** Appends sets to the archive beside the document (a crash between this and the save may write one twice). */
+  archiveSets(sets: readonly unknown[]): Promise<void> {
+    return appendAuditLines(join(this.dir, SET_ARCHIVE_NAME), sets);
   }
 
   private assertOpen(): void {

@@ -7,6 +7,12 @@ import type { Clock, Logger, Notifier, OutboxItem, Store } from '../../ports';
 import type { Controller, ReconcileContext, ReconcileResult } from '../controller';
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/**
+ * A notification still undeliverable this long after it was queued is given up (logged as an
+ * error): a channel that refuses for a week is misconfigured, not down, and its queue must not
+ * grow in the store forever.
+ */
+export const GIVE_UP_AFTER_MS = 7 * 24 * 60 * 60_000;
 const BATCH = 50;
 /** A claim outlives any one delivery (Slack's client gives up well before). */
 const CLAIM_MS = 2 * 60_000;
@@ -63,6 +69,14 @@ export class OutboxController implements Controller {
       const message = err instanceof Error ? err.message : String(err);
       log.warn({ event: 'chat.error', platform: item.channel.platform, channel: item.channel.channelId, attempts: item.attempts + 1, err: message }, 'notification not delivered; will retry');
       this.deps.onChatError?.(item.channel.platform);
+      if (clock.now().getTime() - Date.parse(item.createdAt) >= GIVE_UP_AFTER_MS) {
+        log.error(
+          { event: 'chat.given_up', platform: item.channel.platform, channel: item.channel.channelId, attempts: item.attempts + 1, title: item.reply.title ?? null, err: message },
+          'notification given up: still not delivered a week after it was queued',
+        );
+        await store.outbox.markDelivered(item.id, claimant, clock.now());
+        return;
+      }
       await store.outbox.markFailed(item.id, claimant, message, new Date(clock.now().getTime() + backoff));
     }
   }
