@@ -101,3 +101,33 @@ describe('a backup from Slack', () => {
     expect(saved).toMatchObject({ enabled: true, weekdays: ['tue'], time: '01:30', retentionDays: 21, updatedBy: 'admin2' });
   });
 });
+
+describe('a first day from Slack: describe, doctor, next run', () => {
+  it('describes a finished set in full, in blocks', async () => {
+    const started = await click('U0ADMIN1', walkBlocks((await slash('U0ADMIN1', 'run prod-1')).blocks).buttons[0] as FoundButton);
+    const id = /(bk-\d{8}-\d{4}-prod-1(?:\.\d+)?)/.exec(textOf(started))?.[1] as string;
+    await fake.waitFor(() => [...fake.messages.values()].find((m) => m.text.includes(`${id} `) && /finished in /.test(m.text)), 'the backup to finish', 20_000);
+    const set = await h.store.backupSets.get(id);
+    const described = textOf(await slash('U0VIEWER1', `describe ${id}`));
+    expect(described).toContain(`Backup ${id}`);
+    expect(described).toContain('oss://sandbox-backups-hz/starrocks-backups/__starrocks_repository_bot_prod_1/');
+    for (const db of set?.databases ?? []) {
+      expect(described).toContain(db.snapshotName);
+      expect(described).toContain(db.backupTimestamp ?? 'no timestamp');
+    }
+    expect(described).toContain('Timeline');
+    expect(described).toMatch(/started by Admin One \(\/backup run\)/);
+    expect(described).toMatch(/FINISHED: 3 of 3 databases/);
+  });
+
+  it('answers /backup doctor with every check, and /backup instances with the next run', async () => {
+    const doctor = await slash('U0OPER1', 'doctor prod-1');
+    const text = textOf(doctor);
+    expect(text).toContain('Doctor: prod-1');
+    expect(text).toContain('ready for backups');
+    for (const name of ['Frontends', 'Version', 'Run mode', 'Privileges', 'Repository', 'Bucket region', 'Versioning', 'Retention lock', 'Lifecycle rules']) expect(text).toContain(`*${name}*`);
+    const instances = textOf(await slash('U0VIEWER1', 'instances'));
+    expect(instances).toMatch(/Next run/);
+    expect(instances).toMatch(/Last scheduled run/);
+  });
+});
