@@ -85,7 +85,13 @@ export class Doctor {
       })));
       checks.push(...(await attempt('Repository', () => repositoryCheck(client, region, instance))));
     }
-    checks.push(...(await attempt('Bucket region', () => bucketRegionCheck(objects, region, instance))));
+    const bucket = await attempt('Bucket region', () => bucketRegionCheck(objects, region, instance));
+    checks.push(...bucket);
+    if (bucket[0]?.status === 'unknown') {
+      // OSS did not answer: the other bucket checks would wait for the same silence.
+      checks.push(check('OSS', 'unknown', `not checked further: ${bucket[0].summary.replace(/^could not be checked: /, '')}`));
+      return { instance, region, checks };
+    }
     checks.push(...(await attempt('Bucket settings', () => bucketSafetyChecks(objects, region, instance))));
     checks.push(...(await attempt('Snapshots on OSS', async () => {
       const root = repositoryRoot(region, instance);

@@ -110,7 +110,8 @@ describe('the command core', () => {
   it('opens the settings form with current values and the read-only region', async () => {
     const reply = await h.say('oper1', 'settings prod-1');
     const fields = reply.form?.fields ?? [];
-    expect(fields.map((f) => f.kind)).toEqual(['readonly', 'toggle', 'weekdays', 'time', 'number', 'readonly']);
+    expect(fields.map((f) => f.kind)).toEqual(['readonly', 'toggle', 'weekdays', 'time', 'number', 'readonly', 'readonly', 'readonly']);
+    expect(fields.slice(-2).map((f) => f.label)).toEqual(['Next run', 'Last scheduled run']);
     expect(fields.find((f) => f.name === 'time')).toMatchObject({ initial: '00:00' });
     expect(fields.find((f) => f.name === 'region')).toMatchObject({ value: expect.stringContaining('cn-hangzhou') });
   });
