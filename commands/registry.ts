@@ -4,11 +4,14 @@ import type { AnyCommand } from './command';
 import { cancelCommand } from './subcommands/cancel';
 import { helpCommand } from './subcommands/help';
 import { instancesCommand } from './subcommands/instances';
-import { deleteCommand, reconcileCommand, releaseCommand, restoreCommand, verifyCommand } from './subcommands/later';
+import { approveCommand, rejectCommand } from './subcommands/approve';
+import { deleteCommand, reconcileCommand, releaseCommand } from './subcommands/later';
 import { listCommand } from './subcommands/list';
+import { restoreCommand } from './subcommands/restore';
 import { runCommand } from './subcommands/run';
 import { settingsCommand } from './subcommands/settings';
 import { tasksCommand } from './subcommands/tasks';
+import { verifyCommand } from './subcommands/verify';
 
 export function allCommands(): AnyCommand[] {
   const commands: AnyCommand[] = [];
@@ -20,6 +23,8 @@ export function allCommands(): AnyCommand[] {
     runCommand,
     deleteCommand,
     restoreCommand,
+    approveCommand,
+    rejectCommand,
     tasksCommand,
     cancelCommand,
     releaseCommand,

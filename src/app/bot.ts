@@ -7,8 +7,10 @@ import { TokenSigner } from '../../commands/signing';
 import type { BotConfig } from '../config/types';
 import type { ChannelAddress } from '../domain/types';
 import type { Clock, CommandCore, Cron, Logger, Notifier, ObjectStoreConnector, StarRocksConnector, Store } from '../ports';
+import { ApprovalExpiryController } from '../runner/controllers/approvals';
 import { BackupController } from '../runner/controllers/backups';
 import { OutboxController } from '../runner/controllers/outbox';
+import { RestoreController } from '../runner/controllers/restores';
 import { SchedulerController } from '../runner/controllers/scheduler';
 import { WatchdogController } from '../runner/controllers/watchdog';
 import { BotMetrics } from '../runner/metrics';
@@ -22,7 +24,9 @@ import { Clusters } from '../services/clusters';
 import { InstanceDirectory } from '../services/instances';
 import { InstanceOverview } from '../services/overview';
 import { PeopleDirectory } from '../services/people';
-import { RestoreService } from '../services/restores';
+import { RestoreRuns } from '../services/restore/run';
+import { RestoreService } from '../services/restore/service';
+import { warnUnapprovable } from '../services/restore/startup';
 import type { Services } from '../services/services';
 import { SettingsService } from '../services/settings';
 import { TaskBook } from '../services/tasks';
@@ -52,6 +56,8 @@ export interface BotParts {
 
 export interface BotControllers {
   backups: BackupController;
+  restores: RestoreController;
+  approvals: ApprovalExpiryController;
   scheduler: SchedulerController;
   watchdog: WatchdogController;
   outbox: OutboxController;
@@ -67,6 +73,8 @@ export interface Bot {
   notifiers: Map<ChannelAddress['platform'], Notifier>;
   /** Chat requests already handled, kept across restarts (a replayed request is dropped). */
   seenRequests: StoredSeenKeys;
+  /** What the last start warned about (instances where no restore could be approved). */
+  startupWarnings: string[];
   start(): Promise<void>;
   /** Stops the controllers (waiting for work under way); the store stays open for the caller to close. */
   stop(): Promise<void>;
@@ -103,12 +111,30 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   const tasks = new TaskBook(store, clock);
   const settings = new SettingsService(people, store, clock, instances, catalog, audit, announcer);
   const backups = new BackupService({ store, clock, instances, settings, announcer, audit, log: log.child({ part: 'backups' }), onStarted: kick('backups') });
-  const restores = new RestoreService(store, clock, audit, announcer);
+  const signer = new TokenSigner(await signingKey(store));
+  const restoreDeps = {
+    store,
+    clock,
+    instances,
+    clusters,
+    people,
+    announcer,
+    audit,
+    tasks,
+    log: log.child({ part: 'restores' }),
+    signer,
+    approvalTtlHours: config.approvals.ttlHours,
+    databaseConcurrency: config.scheduler.databaseConcurrency,
+    invisibleJobLimitMinutes: config.scheduler.invisibleJobLimitMinutes,
+    onApproved: kick('restores'),
+    onRequested: kick('approvals'),
+  };
+  const restores = new RestoreService(restoreDeps);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);
   const services: Services = { clock, people, instances, overview, settings, catalog, backups, restores, tasks };
   // A confirm button does its work once: a second click (or a replayed one) is told it was done.
   const usedButtons = storedSeenKeys(store, 'commands.button', 24 * 3600_000);
-  const core = createCommandCore({ services, signer: new TokenSigner(await signingKey(store)), usedButtons, log: log.child({ part: 'commands' }) });
+  const core = createCommandCore({ services, signer, usedButtons, log: log.child({ part: 'commands' }) });
   // Slack signs a request for 5 minutes either way of its timestamp: 10 minutes covers any replay.
   const seenRequests = storedSeenKeys(store, 'slack.request', 10 * 60_000);
 
@@ -139,6 +165,8 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   });
   const controllers: BotControllers = {
     backups: new BackupController({ store, runs, log: log.child({ part: 'backups' }), concurrency: config.scheduler.concurrency, ...timing, kick: kick('backups') }),
+    restores: new RestoreController({ store, runs: new RestoreRuns(restoreDeps), log: log.child({ part: 'restores' }), ...timing, kick: kick('restores') }),
+    approvals: new ApprovalExpiryController({ restores, clock }),
     scheduler: new SchedulerController({
       cron: parts.cron,
       clock,
@@ -157,9 +185,10 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   scheduler = controllers.scheduler;
   settings.onChange(kick('scheduler'));
   announcer.onQueued = kick('outbox');
-  // The first pass runs in this order: follow what runs, then schedule new work, then tell.
+  // The first pass runs in this order: follow what runs, then schedule new work, expire what
+  // waited too long, then tell.
   runner = new Runner({
-    controllers: [controllers.backups, controllers.scheduler, controllers.watchdog, controllers.outbox],
+    controllers: [controllers.backups, controllers.restores, controllers.scheduler, controllers.watchdog, controllers.approvals, controllers.outbox],
     leadership: store.leadership,
     clock,
     log: log.child({ part: 'runner' }),
@@ -171,7 +200,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   });
   const theRunner = runner;
 
-  return {
+  const bot: Bot = {
     core,
     services,
     runner: theRunner,
@@ -179,7 +208,11 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     metrics,
     notifiers,
     seenRequests,
-    start: () => theRunner.start(),
+    startupWarnings: [],
+    async start() {
+      bot.startupWarnings = await warnUnapprovable({ store, instances, people: config.people, announcer, log });
+      await theRunner.start();
+    },
     async stop() {
       await theRunner.stop();
       await clusters.close();
@@ -189,4 +222,5 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     },
     health: () => checkHealth({ store, runner: theRunner, scheduler: controllers.scheduler, notifiers }),
   };
+  return bot;
 }
