@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { checkKnown, defineCommand, parseArgs } from '../command';
 import { instanceArg } from '../args';
-import { displayState, isRestorable } from '../../src/domain/backup-set';
+import { displayState } from '../../src/domain/backup-set';
+import { whyNotRestorable } from '../../src/domain/restore-rules';
 import { formatBytes, formatLocal } from '../../src/domain/format';
 import type { BackupSet } from '../../src/domain/types';
 import { reply } from '../../src/reply';
@@ -14,7 +15,7 @@ const BUTTON_TTL_SECONDS = 24 * 3600;
 
 /** A restorable set's Restore button: it opens the restore form (`restore bk-...`). */
 function restoreButton(set: BackupSet, ctx: CommandContext): Button[] {
-  if (!isRestorable(set, ctx.now) || !ctx.services.people.allows(ctx.actor, null, 'operator')) return [];
+  if (whyNotRestorable(set, 'UTC') !== null || !ctx.services.people.allows(ctx.actor, null, 'operator')) return [];
   return [{ label: 'Restore', action: 'restore', subject: set.id, value: ctx.signer.action(`restore ${set.id}`, BUTTON_TTL_SECONDS, ctx.now) }];
 }
 

@@ -14,11 +14,13 @@ function day(iso: string | null, zone: string): string {
 }
 
 /**
- * Why this set cannot be restored now, in one sentence that names the set and the date; null when
- * it can. (The retention work has its own words for deleted and expired sets; until the two are
- * merged, this is the restore's.)
+ * Why this set cannot be restored, in one sentence that names the set and the date; null when it
+ * can. The state decides: a FINISHED or PARTIAL set past its expiry still holds its data (the
+ * sweep has not reached it, or keeps it as the last good one) and a restore that asks for it keeps
+ * it from the sweep. (The retention work has its own words for deleted and expired sets; until
+ * the two are merged, this is the restore's.)
  */
-export function whyNotRestorable(set: BackupSet, now: Date, zone: string): string | null {
+export function whyNotRestorable(set: BackupSet, zone: string): string | null {
   switch (set.state) {
     case 'DELETED':
       return `${set.id} was deleted on ${day(set.deletedAt, zone)}; deleted backups cannot be restored`;
@@ -38,11 +40,14 @@ export function whyNotRestorable(set: BackupSet, now: Date, zone: string): strin
     case 'PARTIAL':
       break;
   }
-  if (set.expiresAt !== null && Date.parse(set.expiresAt) <= now.getTime()) {
-    return `${set.id} expired on ${day(set.expiresAt, zone)}; expired backups cannot be restored`;
-  }
   if (restorableDatabases(set).length === 0) return `${set.id} has no database whose snapshot finished; nothing can be restored`;
   return null;
+}
+
+/** A note for a set restored after its expiry: its data stays while the restore needs it. */
+export function pastExpiryNote(set: BackupSet, now: Date, zone: string): string | null {
+  if (set.expiresAt === null || Date.parse(set.expiresAt) > now.getTime()) return null;
+  return `${set.id} passed its expiry on ${day(set.expiresAt, zone)}; its data is kept while this restore waits or runs.`;
 }
 
 /** `3.3.5` → [3, 3, 5]; null when it is not a version. */

@@ -5,7 +5,7 @@
 import type { InstanceConfig } from '../../config/types';
 import { restorableDatabases } from '../../domain/backup-set';
 import { NotFoundError, OutsideError, UserError } from '../../domain/errors';
-import { compareVersions, parseVersionText, restorePrivilegeCheck, whyNotRestorable } from '../../domain/restore-rules';
+import { compareVersions, parseVersionText, pastExpiryNote, restorePrivilegeCheck, whyNotRestorable } from '../../domain/restore-rules';
 import { joinAnd, plural } from '../../domain/text';
 import type { BackupSet } from '../../domain/types';
 import type { Clock, StarRocksClient } from '../../ports';
@@ -80,7 +80,7 @@ export class RestorePreflight {
   /** Everything but the cluster and OSS: the set, the databases, the target's identity and region. */
   checkAsk(ask: RestoreAsk): { target: InstanceConfig; databases: string[] } {
     const { set } = ask;
-    const why = whyNotRestorable(set, this.deps.clock.now(), zoneOf(set.instanceId, this.deps.instances));
+    const why = whyNotRestorable(set, zoneOf(set.instanceId, this.deps.instances));
     if (why) refuse('set', why);
     const databases = this.databasesOf(set, ask.databases);
     let target: InstanceConfig;
@@ -109,6 +109,8 @@ export class RestorePreflight {
     const replicationNum = ask.replicas ?? (await this.sourceReplication(set, databases));
     await this.checkSnapshots(set, databases);
     const warnings = await this.checkTarget(set, target, databases, replicationNum);
+    const expired = pastExpiryNote(set, this.deps.clock.now(), zoneOf(set.instanceId, this.deps.instances));
+    if (expired) warnings.unshift(expired);
     const chosen = set.databases.filter((d) => databases.includes(d.database));
     const sizes = chosen.map((d) => d.sizeBytes);
     const sizeBytes = sizes.every((s) => s !== null) ? sizes.reduce<number>((n, s) => n + (s ?? 0), 0) : null;

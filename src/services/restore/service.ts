@@ -88,7 +88,7 @@ export class RestoreService {
   async choices(actor: Actor, setId: string): Promise<RestoreChoices> {
     const set = await this.requireSet(setId);
     this.requireSourceViewer(actor, set);
-    const why = whyNotRestorable(set, this.deps.clock.now(), zoneOf(set.instanceId, this.deps.instances));
+    const why = whyNotRestorable(set, zoneOf(set.instanceId, this.deps.instances));
     if (why) throw new RestoreRefusal('set', why);
     const databases = restorableDatabases(set).map((d) => d.database);
     const now = this.deps.clock.now().getTime();
@@ -153,6 +153,11 @@ export class RestoreService {
       const reply = approvalRequestReply(request, plan.set, zoneOf(plan.target.id, instances), name, now, this.decisionButtons(request, plan.set), plan.target.selfApproval);
       try {
         await store.atomically(async (tx) => {
+          // The set is read again inside the transaction: a sweep or a delete that started since
+          // the checks wins, and a request written here keeps every later one away from the set.
+          const current = await tx.backupSets.get(plan.set.id);
+          const gone = current ? whyNotRestorable(current, zoneOf(plan.set.instanceId, instances)) : `${plan.set.id} no longer exists`;
+          if (gone) throw new RestoreRefusal('set', gone);
           await tx.restores.create(request);
           await audit.record({ actor, action: 'restore.request', instanceId: plan.target.id, subject: request.id, after: { backupSetId: plan.set.id, databases: request.databases, replicationNum: request.replicationNum } }, tx);
           await announcer.announce(plan.target.id, reply, approvalKey(request.id), tx);
