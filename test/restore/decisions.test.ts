@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenSigner } from '../../commands/signing';
 import { aliOssConnector } from '../../adapters/oss';
 import { mysqlStarRocksConnector } from '../../adapters/starrocks';
+import type { Person } from '../../src/domain/types';
 import type { Store } from '../../src/ports';
 import type { Reply } from '../../src/reply';
 import { Announcer } from '../../src/services/announcer';
@@ -52,6 +53,7 @@ const approvalOf = (id: string): Promise<Reply> => latest(h, new RegExp(`Restore
 const posted = async (id: string): Promise<Reply> => (await channelMessage(h, new RegExp(`Restore request ${id} `)))[0] as Reply;
 const asked = async (user: string, text: string): Promise<string> => restoreIdIn(await h.say(user, text));
 const act = (platform: 'terminal' | 'slack', user: string, value: string) => h.bot.core.act({ actor: h.bot.core.resolveActor(platform, user), value, channel: null });
+const unapprovable = (x: Harness): unknown[] => x.log.map((l) => l.fields as Record<string, unknown>).filter((f) => f.event === 'restore.unapprovable').map((f) => f.instanceId);
 const button = (reply: Reply, label: RegExp) => reply.buttons?.find((b) => label.test(b.label))?.value ?? '';
 
 describe('who may decide a restore', () => {
@@ -173,13 +175,13 @@ describe('self-approval', () => {
 
 describe('the start-up warning', () => {
   it('names every instance on which no restore could ever be approved, in the log at each start and in its channel once', async () => {
-    const only = (base: Harness['config']) => ({
+    const only = (base: Harness['config']): Harness['config'] => ({
       ...base,
       instances: base.instances.filter((i) => ['prod-1', 'staging-1', 'staging-new'].includes(i.id)).map((i) => (i.id === 'staging-new' ? { ...i, selfApproval: true } : i)),
       people: [
-        { id: 'admin1', displayName: 'Admin One', slack: ['U0ADMIN1'], dingtalk: [], terminal: ['admin1'], roles: { '*': 'admin' as const } },
-        { id: 'admin2', displayName: 'Admin Two', slack: ['U0ADMIN2'], dingtalk: ['admin2'], terminal: ['admin2'], roles: { 'prod-1': 'admin' as const } },
-      ],
+        { id: 'admin1', displayName: 'Admin One', slack: ['U0ADMIN1'], dingtalk: [], terminal: ['admin1'], roles: { '*': 'admin' } },
+        { id: 'admin2', displayName: 'Admin Two', slack: ['U0ADMIN2'], dingtalk: ['admin2'], terminal: ['admin2'], roles: { 'prod-1': 'admin' } },
+      ] satisfies Person[],
     });
     const first = await startHarness({ sims: sims.description, config: only });
     const dataDir = first.dataDir;
@@ -187,12 +189,12 @@ describe('the start-up warning', () => {
     expect(first.bot.startupWarnings).toEqual([
       'No restore into staging-1 can ever be approved: its only admin is Admin One and self-approval is off. A restore needs an admin of the target other than the requester; give a second person the admin role on staging-1, or set selfApproval: true for staging-1 in the configuration.',
     ]);
-    expect(first.log.filter((l) => l.fields.event === 'restore.unapprovable').map((l) => l.fields.instanceId)).toEqual(['staging-1']);
+    expect(unapprovable(first)).toEqual(['staging-1']);
     expect(first.channel.texts().filter((t) => t.includes('cannot be approved'))).toHaveLength(1);
     await first.close({ keepData: true });
     const again = await startHarness({ sims: sims.description, config: only, dataDir });
     await again.flush();
-    expect(again.log.filter((l) => l.fields.event === 'restore.unapprovable').map((l) => l.fields.instanceId)).toEqual(['staging-1']);
+    expect(unapprovable(again)).toEqual(['staging-1']);
     expect(again.channel.texts().filter((t) => t.includes('cannot be approved'))).toHaveLength(0);
     await again.close();
   });

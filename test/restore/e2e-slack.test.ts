@@ -15,6 +15,7 @@ import {
 } from '../../sim/slack';
 import { endedSet, startBackup } from '../support/backups';
 import { startHarness, type Harness } from '../support/harness';
+import { waitFor } from '../support/wait';
 import { startRestoreSims } from './sims';
 import { endedRestore } from './support';
 
@@ -79,7 +80,7 @@ describe('a restore from Slack', () => {
     expect(shown).toMatch(/Instances that qualify: staging-1, /);
     const submitted = await postSigned(url, secret, viewSubmissionBody({ userId: 'U0ADMIN1', view: modal.view, values: fillViewState(modal.view, { target: { value: 'staging-1' }, databases: { value: 'sales,inventory' } }), triggerId: fake.issueTriggerId() }));
     expect(submitted.status).toBe(200);
-    const [request] = await fake.waitFor(async () => {
+    const [request] = await waitFor(async () => {
       const found = await h.store.restores.list();
       return found.length ? found : null;
     }, 'the request', 10_000);
