@@ -1,7 +1,8 @@
 // The run of a restore against the simulators: a bot restarted mid-restore follows the same jobs
 // and never sends a second RESTORE (the simulator counts them); a snapshot object missing or
 // corrupted on OSS fails the restore of that database with StarRocks' text and drops the
-// database it created; a snapshot whose metadata is gone after the restore is a verify mismatch.
+// database it created; two restores into one instance run one after the other; a snapshot whose
+// metadata is gone after the restore is a verify mismatch.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_BUCKETS } from '../../sim/sandbox';
@@ -71,7 +72,7 @@ describe('a restore', () => {
     const setId = await backup();
     const set = (await h.store.backupSets.get(setId))!;
     const web = set.databases.find((d) => d.database === 'web')!;
-    const lost = snapshotKeys(web.snapshotName).find((k) => k.includes('/__ss_content/') && k.endsWith('.dat') === false)!;
+    const lost = snapshotKeys(web.snapshotName).find((k) => k.includes('/__ss_content/'))!;
     sims.oss.deleteObject(bucket, lost);
     const id = await restore(`restore ${setId} to staging-new databases=inventory,web`);
     const done = await endedRestore(h, id);
@@ -101,16 +102,39 @@ describe('a restore', () => {
     expect(sims.starrocks.instance('staging-small').catalog.database('inventory')).toBeUndefined();
   }, 30_000);
 
+  it('runs two approved restores into one instance one after the other (they share its read-only repository)', async () => {
+    const [first] = (await h.store.backupSets.list({ instanceId: 'prod-1', states: ['FINISHED'] })).reverse();
+    const target = sims.starrocks.instance('staging-small');
+    target.faults.hold('sales', 'DOWNLOADING');
+    const a = await restore(`restore ${first!.id} to staging-small databases=sales replicas=1`);
+    await waitFor(async () => (await h.store.restores.get(a))?.jobs[0]?.jobState === 'DOWNLOADING', 'the first restore to download');
+    const b = await restore(`restore ${first!.id} to staging-small databases=web replicas=1`);
+    const waiting = await waitFor(async () => {
+      const r = await h.store.restores.get(b);
+      return r?.warnings.some((w) => w.startsWith(`Waiting for restore ${a} into staging-small`)) ? r : null;
+    }, 'the second restore to wait');
+    expect(waiting.state).toBe('APPROVED');
+    expect(shown(await latest(h, new RegExp(`Restore ${b} running`)))).toContain(`Waiting for restore ${a} into staging-small to end: restores into one instance run one at a time.`);
+    target.faults.release('sales');
+    expect((await endedRestore(h, a)).state).toBe('FINISHED');
+    const second = await endedRestore(h, b);
+    expect(second).toMatchObject({ state: 'FINISHED', repositoryDropped: true });
+    expect(second.warnings).toEqual([]);
+    expect(target.catalog.table('web', 'events')).toBeDefined();
+    expect(target.catalog.table('sales', 'orders')).toBeDefined();
+    expect(target.repositories.get('bot_prod_1')).toBeUndefined();
+  }, 30_000);
+
   it('shows a snapshot whose metadata left OSS after the restore as a verify mismatch, listed first', async () => {
-    const [done] = await h.store.restores.list({ states: ['FINISHED'] });
+    const done = (await h.store.restores.list({ states: ['FINISHED'] })).find((r) => r.databases.includes('sales') && r.databases.includes('web'));
     const id = done!.id;
     const sales = done!.jobs.find((j) => j.database === 'sales')!;
     const info = snapshotKeys(sales.snapshotName).find((k) => /\/__info_/.test(k))!;
     sims.oss.deleteObject(bucket, info);
     const report = await h.say('oper1', `verify ${id}`);
     const lines = report.text.split('\n');
-    expect(lines[0]).toMatch(/^✖ \d+ mismatch(es)? between the snapshot and \*staging-1\*/);
+    expect(lines[0]).toMatch(new RegExp(`^✖ \\d+ mismatch(es)? between the snapshot and \\*${done!.targetInstanceId}\\*`));
     expect(lines[1]).toBe(`- ✖ sales: the snapshot's metadata (__info_ of ${sales.snapshotName}) is missing on OSS`);
-    expect(lines.filter((l) => l.startsWith('- ✔ inventory.')).length).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.startsWith('- ✔ web.events')).length).toBeGreaterThan(0);
   });
 });

@@ -70,7 +70,15 @@ export class RestoreRuns {
     const busy = (await this.deps.store.restores.list({ instanceId: request.targetInstanceId, states: ['RUNNING'] })).find(
       (r) => r.id !== request.id && r.targetInstanceId === request.targetInstanceId,
     );
-    if (busy) return 'unchanged';
+    if (busy) {
+      // Restores into one instance share its read-only repository: one at a time, said once.
+      const note = `Waiting for restore ${busy.id} into ${busy.targetInstanceId} to end: restores into one instance run one at a time.`;
+      if (!request.warnings.includes(note)) {
+        const waiting = await this.deps.store.restores.update(request.id, (r) => ({ ...r, warnings: [...r.warnings, note] }));
+        await this.progress(waiting);
+      }
+      return 'unchanged';
+    }
     const set = await setOf(this.deps.store, request);
     let warnings: string[];
     try {
@@ -100,7 +108,11 @@ export class RestoreRuns {
     });
     const now = this.deps.clock.now();
     const running = await this.deps.store.atomically(async (tx) => {
-      const next = await tx.restores.update(request.id, (r) => ({ ...transitionRestore(r, 'RUNNING', now), jobs, warnings: [...new Set([...r.warnings, ...warnings])] }));
+      const next = await tx.restores.update(request.id, (r) => ({
+        ...transitionRestore(r, 'RUNNING', now),
+        jobs,
+        warnings: [...new Set([...r.warnings.filter((w) => !w.startsWith('Waiting for restore ')), ...warnings])],
+      }));
       await this.deps.audit.record({ actor: SYSTEM_ACTOR, action: 'restore.start', instanceId: next.targetInstanceId, subject: next.id, after: { databases: next.databases, replicationNum: next.replicationNum } }, tx);
       return next;
     });

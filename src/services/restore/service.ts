@@ -35,6 +35,9 @@ export interface RestoreRequested {
   warnings: string[];
 }
 
+/** How long the form waits for each candidate target to say whether it is shared-data. */
+const ARCHITECTURE_WAIT_MS = 1500;
+
 /** A decision button outlives the approval, so a late click is told the request expired. */
 const BUTTON_GRACE_SECONDS = 7 * 24 * 3600;
 
@@ -95,12 +98,20 @@ export class RestoreService {
     const candidates = this.deps.instances
       .list()
       .filter((i) => i.id !== set.instanceId && i.region === set.region && this.deps.people.allows(actor, i.id, 'operator'));
-    const targets: RestoreTarget[] = [];
-    for (const instance of candidates) {
-      const arch = await this.deps.clusters.architecture(instance, now);
-      if (arch.runMode === 'shared_data') continue;
-      targets.push({ id: instance.id, note: arch.error ? `not reachable now: ${arch.error}` : null });
-    }
+    // Asked at once and briefly (a Slack modal must open within seconds); the preflight decides.
+    const looked = await Promise.all(
+      candidates.map(async (instance) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<null>((resolve) => {
+          timer = setTimeout(() => resolve(null), ARCHITECTURE_WAIT_MS);
+        });
+        const arch = await Promise.race([this.deps.clusters.architecture(instance, now), late]).finally(() => clearTimeout(timer));
+        return { instance, arch };
+      }),
+    );
+    const targets: RestoreTarget[] = looked
+      .filter(({ arch }) => arch?.runMode !== 'shared_data')
+      .map(({ instance, arch }) => ({ id: instance.id, note: arch === null ? 'not checked: no answer in time' : arch.error ? `not reachable now: ${arch.error}` : null }));
     return { set, targets, databases, replicas: await this.preflight.sourceReplication(set, databases) };
   }
 
