@@ -130,7 +130,8 @@ export class RestorePreflight {
       const db = set.databases.find((d) => d.database === name);
       if (!db) continue;
       const found = listing.find((s) => s.snapshotName === db.snapshotName);
-      if (!found || !found.complete) {
+      if (!found) refuse('set', `the snapshot of ${name} in ${set.id} (${db.snapshotName}) is no longer on OSS, so it cannot be restored`);
+      if (found && !found.complete) {
         refuse('set', `the snapshot of ${name} in ${set.id} (${db.snapshotName}) is no longer complete on OSS: its __info_ file is missing, so it cannot be restored`);
       }
       if (!db.backupTimestamp) refuse('set', `${set.id} recorded no backup timestamp for ${name}, so its snapshot cannot be restored`);
