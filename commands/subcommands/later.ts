@@ -9,7 +9,7 @@ import { reply } from '../../src/reply';
 import type { Reply } from '../../src/reply';
 
 function notYet(what: string): Reply {
-  return reply(`${what} is not available in this version of the bot yet; nothing was changed.`, { tone: 'warning' });
+  return reply(`${what} is not available in this version of the bot; it comes in a later version. Nothing was changed.`, { tone: 'warning' });
 }
 
 async function setInstance(id: string, ctx: CommandContext): Promise<string | null> {
@@ -23,6 +23,7 @@ export const deleteCommand: AnyCommand = defineCommand<{ set: string }>({
   usage: deleteUsage,
   examples: ['/backup delete bk-20261124-0230-prod-1'],
   role: 'admin',
+  comingLater: true,
   parse(tokens) {
     checkKnown(tokens, { usage: deleteUsage });
     return parseArgs(z.object({ set: backupSetArg, extra: z.undefined({ error: 'too many words' }) }), { set: tokens.words[1], extra: tokens.words[2] }, deleteUsage);
@@ -40,6 +41,7 @@ export const releaseCommand: AnyCommand = defineCommand<{ instance: string; conf
   usage: releaseUsage,
   examples: ['/backup release old-1', '/backup release old-1 confirm=old-1'],
   role: 'admin',
+  comingLater: true,
   options: ['confirm'],
   parse(tokens) {
     checkKnown(tokens, { usage: releaseUsage, options: ['confirm'] });
@@ -61,6 +63,7 @@ export const reconcileCommand: AnyCommand = defineCommand<{ instance: string; ad
   usage: reconcileUsage,
   examples: ['/backup reconcile prod-1', '/backup reconcile prod-1 --adopt'],
   role: 'admin',
+  comingLater: true,
   flags: ['adopt'],
   parse(tokens) {
     checkKnown(tokens, { usage: reconcileUsage, flags: ['adopt'] });

@@ -5,7 +5,7 @@
 import { createCommandCore } from '../../commands/core';
 import { TokenSigner } from '../../commands/signing';
 import type { BotConfig } from '../config/types';
-import type { ChannelAddress } from '../domain/types';
+import type { Actor, BackupSet, ChannelAddress } from '../domain/types';
 import type { Clock, CommandCore, Cron, Logger, Notifier, ObjectStoreConnector, StarRocksConnector, Store } from '../ports';
 import { ApprovalExpiryController } from '../runner/controllers/approvals';
 import { BackupController } from '../runner/controllers/backups';
@@ -32,11 +32,14 @@ import { SettingsService } from '../services/settings';
 import { TaskBook } from '../services/tasks';
 import { checkHealth, type Health } from './health';
 import { storedSeenKeys, type StoredSeenKeys } from './seen-keys';
+import { StartedHere } from './started-here';
 
 /** How often running jobs are looked at: first after a change, at most while nothing moves. */
 export interface PollTiming {
   pollMinMs: number;
   pollMaxMs: number;
+  /** How long a submitted job may be unseen before the bot checks whether its statement ran (default 30 s). */
+  resendGraceMs?: number;
 }
 
 export interface BotParts {
@@ -73,6 +76,8 @@ export interface Bot {
   notifiers: Map<ChannelAddress['platform'], Notifier>;
   /** Chat requests already handled, kept across restarts (a replayed request is dropped). */
   seenRequests: StoredSeenKeys;
+  /** Backups this process's commands started (a piped terminal session waits for its own). */
+  startedHere: StartedHere;
   /** What the last start warned about (instances where no restore could be approved). */
   startupWarnings: string[];
   start(): Promise<void>;
@@ -110,7 +115,12 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   const announcer = new Announcer(store, clock, instances);
   const tasks = new TaskBook(store, clock);
   const settings = new SettingsService(people, store, clock, instances, catalog, audit, announcer);
-  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, log: log.child({ part: 'backups' }), onStarted: kick('backups') });
+  const startedHere = new StartedHere(async (id) => (await store.backupSets.get(id))?.state === 'RUNNING');
+  const onStarted = (set: BackupSet, actor: Actor) => {
+    startedHere.started(set, actor);
+    runner?.kick('backups');
+  };
+  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, tasks, log: log.child({ part: 'backups' }), onStarted });
   const signer = new TokenSigner(await signingKey(store));
   const restoreDeps = {
     store,
@@ -156,7 +166,10 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     log: log.child({ part: 'backup' }),
     databaseConcurrency: config.scheduler.databaseConcurrency,
     invisibleJobLimitMinutes: config.scheduler.invisibleJobLimitMinutes,
+    outageNoticeMinutes: config.scheduler.outageNoticeMinutes,
+    ...(timing.resendGraceMs !== undefined ? { resendGraceMs: timing.resendGraceMs } : {}),
     onEnded(set) {
+      startedHere.endedHere(set.id);
       metrics.backupEnded(set);
       const fields = { event: set.state === 'FAILED' ? 'backup.failed' : 'backup.finished', setId: set.id, instanceId: set.instanceId, state: set.state, sizeBytes: set.sizeBytes, error: set.error };
       if (set.state === 'FINISHED') log.info(fields, 'backup finished');
@@ -208,6 +221,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     metrics,
     notifiers,
     seenRequests,
+    startedHere,
     startupWarnings: [],
     async start() {
       bot.startupWarnings = await warnUnapprovable({ store, instances, people: config.people, announcer, log });
