@@ -5,7 +5,7 @@
 import { createCommandCore } from '../../commands/core';
 import { TokenSigner } from '../../commands/signing';
 import type { BotConfig } from '../config/types';
-import type { Actor, BackupSet, ChannelAddress } from '../domain/types';
+import type { Actor, BackupSet, ChannelAddress, RestoreRequest } from '../domain/types';
 import type { Clock, CommandCore, Cron, Logger, Notifier, ObjectStoreConnector, StarRocksConnector, Store } from '../ports';
 import { ApprovalExpiryController } from '../runner/controllers/approvals';
 import { BackupController } from '../runner/controllers/backups';
@@ -115,7 +115,11 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   const announcer = new Announcer(store, clock, instances);
   const tasks = new TaskBook(store, clock);
   const settings = new SettingsService(people, store, clock, instances, catalog, audit, announcer);
-  const startedHere = new StartedHere(async (id) => (await store.backupSets.get(id))?.state === 'RUNNING');
+  const startedHere = new StartedHere(async (id) =>
+    id.startsWith('rs-')
+      ? ['APPROVED', 'RUNNING'].includes((await store.restores.get(id))?.state ?? '')
+      : (await store.backupSets.get(id))?.state === 'RUNNING',
+  );
   const onStarted = (set: BackupSet, actor: Actor) => {
     startedHere.started(set, actor);
     runner?.kick('backups');
@@ -136,8 +140,12 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     approvalTtlHours: config.approvals.ttlHours,
     databaseConcurrency: config.scheduler.databaseConcurrency,
     invisibleJobLimitMinutes: config.scheduler.invisibleJobLimitMinutes,
-    onApproved: kick('restores'),
+    onApproved(request: RestoreRequest, actor: Actor) {
+      startedHere.startedWork(request.id, actor);
+      runner?.kick('restores');
+    },
     onRequested: kick('approvals'),
+    onEnded: (request: RestoreRequest) => startedHere.endedHere(request.id),
   };
   const restores = new RestoreService(restoreDeps);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);

@@ -72,7 +72,7 @@ export class RestoreDecisions {
       throw err;
     }
     this.deps.log.info({ event: decision === 'APPROVED' ? 'restore.approved' : 'restore.rejected', restoreId: id, by: decider, selfApproved: decided.selfApproved }, `restore ${decision.toLowerCase()}`);
-    if (decision === 'APPROVED') this.deps.onApproved?.(decided);
+    if (decision === 'APPROVED') this.deps.onApproved?.(decided, actor);
     return decided;
   }
 

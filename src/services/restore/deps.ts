@@ -1,6 +1,6 @@
 // What the restore services are built from (src/app/bot.ts wires them).
 
-import type { BackupSet, RestoreRequest } from '../../domain/types';
+import type { Actor, BackupSet, RestoreRequest } from '../../domain/types';
 import type { ButtonSigner, Clock, Logger, Store } from '../../ports';
 import type { Announcer } from '../announcer';
 import type { Auditor } from '../audit';
@@ -27,8 +27,8 @@ export interface RestoreDeps {
   databaseConcurrency: number;
   /** A submitted job that never shows in SHOW RESTORE fails after this long. */
   invisibleJobLimitMinutes: number;
-  /** A request was approved: the restore controller looks at once. */
-  onApproved?: (request: RestoreRequest) => void;
+  /** A request was approved (by `actor`): the restore controller looks at once. */
+  onApproved?: (request: RestoreRequest, actor: Actor) => void;
   /** A request was posted: the approvals controller plans its expiry. */
   onRequested?: (request: RestoreRequest) => void;
   /** A restore ended (metrics, structured log). */
