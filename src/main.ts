@@ -12,13 +12,13 @@ import { ConfigError } from './domain/errors';
 import type { Logger } from './ports';
 import { createBot } from './app/bot';
 import { storedSeenMessages } from './app/seen-messages';
+import { openConfiguredStore } from './app/store';
 import { nodeCron } from '../adapters/cron/node-cron';
 import { healthRoutes, startHttpRoutes } from '../adapters/http/health';
 import { aliOssConnector } from '../adapters/oss';
 import { startDingTalkSurface } from '../adapters/dingtalk';
 import { startSlackSurface } from '../adapters/slack';
 import { mysqlStarRocksConnector } from '../adapters/starrocks';
-import { openLowdbStore } from '../adapters/store/lowdb';
 import { startTerminal } from '../adapters/terminal';
 
 interface Flags {
@@ -72,10 +72,7 @@ async function main(): Promise<void> {
     log.info({ sims: sandbox.description.instances }, 'no configuration file: running the sandbox');
   }
 
-  if (env.BOT_STORE_URL) {
-    throw new ConfigError([`BOT_STORE_URL: the MySQL store is not available in this version; unset it to use the embedded store under ${dataDir}`], 'environment');
-  }
-  const store = await openLowdbStore(dataDir);
+  const store = await openConfiguredStore(env, dataDir, log);
   const bot = await createBot({
     config,
     store,

@@ -185,6 +185,6 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     async deliverNow() {
       await theRunner.runOnce('outbox');
     },
-    health: () => checkHealth({ store, runner: theRunner, scheduler: controllers.scheduler, notifiers }),
+    health: () => checkHealth({ store, runner: theRunner, scheduler: controllers.scheduler, notifiers, now: () => clock.now() }),
   };
 }
