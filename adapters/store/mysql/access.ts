@@ -106,10 +106,16 @@ export class PoolAccess implements SqlAccess {
     private readonly log?: Logger,
   ) {}
 
-  read<T>(work: (db: Sql) => Promise<T>): Promise<T> {
-    return this.connections.with((conn) => work(sqlOn(conn))).catch((err: unknown) => {
-      throw storeError(err, this.connections.where);
-    });
+  async read<T>(work: (db: Sql) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.connections.with((conn) => work(sqlOn(conn)));
+      } catch (err) {
+        // A pooled connection the server ended (after a pause, a restart): another one, once.
+        if (isFatal(err) && attempt < 2) continue;
+        throw storeError(err, this.connections.where);
+      }
+    }
   }
 
   write<T>(work: (db: Sql) => Promise<T>): Promise<T> {
@@ -119,6 +125,7 @@ export class PoolAccess implements SqlAccess {
   /** One transaction, run again whole after a deadlock; `fenced` checks the lease first. */
   async transaction<T>(work: (db: Sql) => Promise<T>, fenced: boolean): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      let committing = false;
       try {
         return await this.connections.with(async (conn) => {
           await conn.query('START TRANSACTION');
@@ -126,6 +133,7 @@ export class PoolAccess implements SqlAccess {
             const db = sqlOn(conn);
             if (fenced) await this.fence(db);
             const result = await work(db);
+            committing = true;
             await conn.query('COMMIT');
             return result;
           } catch (err) {
@@ -134,7 +142,10 @@ export class PoolAccess implements SqlAccess {
           }
         });
       } catch (err) {
-        if (isRetryable(err) && attempt < MAX_ATTEMPTS) {
+        // A lost connection rolls its transaction back on the server, so it may run again whole;
+        // not when COMMIT itself was under way (it may have landed).
+        const again = isRetryable(err) || (isFatal(err) && !committing);
+        if (again && attempt < MAX_ATTEMPTS) {
           await new Promise((r) => setTimeout(r, randomInt(5, 20) * attempt));
           continue;
         }
@@ -146,7 +157,10 @@ export class PoolAccess implements SqlAccess {
   private async fence(db: Sql): Promise<void> {
     const belief = this.belief.current;
     if (belief.kind === 'follower') return;
-    if (belief.kind === 'deposed') throw new LeaseLostError(belief.epoch, null);
+    if (belief.kind === 'deposed') {
+      this.log?.warn({ event: 'store.fenced', epoch: belief.epoch, currentEpoch: null }, 'a write of a former leader was refused');
+      throw new LeaseLostError(belief.epoch, null);
+    }
     const [row] = await db.rows(leaseRow, "SELECT holder, epoch FROM leader_lease WHERE name = 'leader' LOCK IN SHARE MODE");
     if (row && row.holder === belief.holder && row.epoch === belief.epoch) return;
     this.belief.lost(belief.epoch);

@@ -85,6 +85,10 @@ function guarded<T extends object>(gate: Gate, port: T): T {
  */
 export async function openMysqlStore(target: MysqlTarget, options: MysqlStoreOptions = {}): Promise<MysqlStore> {
   const where = describeTarget(target);
+  // A process paused inside a transaction (SIGSTOP, a frozen VM) holds its locks, the lease row's
+  // among them, until the server ends its connection: the server does so after about one lease
+  // time of silence, so another replica takes over within about a lease time even then.
+  const waitTimeoutSeconds = Math.ceil(target.leaseTtlMs / 1000) + 1;
   const pool = createPool({
     host: target.host,
     port: target.port,
@@ -92,9 +96,9 @@ export async function openMysqlStore(target: MysqlTarget, options: MysqlStoreOpt
     password: target.password,
     database: target.database,
     connectionLimit: target.connectionLimit,
-    // Idle connections close on the client before the server's shorter wait_timeout ends them.
+    // Idle connections are closed here before the server's short wait_timeout would end them.
     maxIdle: Math.max(1, target.connectionLimit - 1),
-    idleTimeout: 20_000,
+    idleTimeout: waitTimeoutSeconds * 500,
     connectTimeout: 10_000,
     enableKeepAlive: true,
     dateStrings: true,
@@ -103,9 +107,7 @@ export async function openMysqlStore(target: MysqlTarget, options: MysqlStoreOpt
     // An UPDATE reports the rows it changed, not the rows it matched (firstSeen relies on it).
     flags: ['-FOUND_ROWS'],
   });
-  // A connection a paused process left inside a transaction is ended by the server within a few
-  // lease times, so its locks cannot keep another replica from taking over for long.
-  const connections = new Connections(pool, { waitTimeoutSeconds: Math.max(60, Math.ceil((4 * target.leaseTtlMs) / 1000)), lockWaitTimeoutSeconds: 10 }, `the MySQL store at ${where}`);
+  const connections = new Connections(pool, { waitTimeoutSeconds, lockWaitTimeoutSeconds: waitTimeoutSeconds + 2 }, `the MySQL store at ${where}`);
   const belief = new LeaseBelief();
   const log = options.log;
   const access = new PoolAccess(connections, belief, log);
