@@ -4,17 +4,15 @@
 
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { createPool } from 'mysql2/promise';
 import { z } from 'zod';
-import { OutsideError } from '../../../src/domain/errors';
 import type { Logger, Store, StoreRecords } from '../../../src/ports';
-import { Connections, LeaseBelief, PoolAccess, TransactionAccess, type SqlAccess } from './access';
+import { TransactionAccess, type SqlAccess } from './access';
+import { connectMysql } from './database';
 import { leaseLeadership, type LeaseLeadership } from './leadership';
-import { migrate } from './migrations';
 import { backupSetRecords, restoreRecords, settingsRecords, taskRecords } from './records';
 import { auditLog, outbox, runnerState } from './runtime-records';
-import { integer, sqlOn, storeError } from './sql';
-import { describeTarget, type MysqlTarget } from './target';
+import { integer } from './sql';
+import type { MysqlTarget } from './target';
 
 export interface MysqlStoreOptions {
   log?: Logger;
@@ -84,43 +82,8 @@ function guarded<T extends object>(gate: Gate, port: T): T {
  * Throws an `OutsideError` (system `store`) when the server cannot be reached or refuses the user.
  */
 export async function openMysqlStore(target: MysqlTarget, options: MysqlStoreOptions = {}): Promise<MysqlStore> {
-  const where = describeTarget(target);
-  // A process paused inside a transaction (SIGSTOP, a frozen VM) holds its locks, the lease row's
-  // among them, until the server ends its connection: the server does so after about one lease
-  // time of silence, so another replica takes over within about a lease time even then.
-  const waitTimeoutSeconds = Math.ceil(target.leaseTtlMs / 1000) + 1;
-  const pool = createPool({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    password: target.password,
-    database: target.database,
-    connectionLimit: target.connectionLimit,
-    // Idle connections are closed here before the server's short wait_timeout would end them.
-    maxIdle: Math.max(1, target.connectionLimit - 1),
-    idleTimeout: waitTimeoutSeconds * 500,
-    connectTimeout: 10_000,
-    enableKeepAlive: true,
-    dateStrings: true,
-    timezone: 'Z',
-    charset: 'utf8mb4_unicode_ci',
-    // An UPDATE reports the rows it changed, not the rows it matched (firstSeen relies on it).
-    flags: ['-FOUND_ROWS'],
-  });
-  const connections = new Connections(pool, { waitTimeoutSeconds, lockWaitTimeoutSeconds: waitTimeoutSeconds + 2 }, `the MySQL store at ${where}`);
-  const belief = new LeaseBelief();
   const log = options.log;
-  const access = new PoolAccess(connections, belief, log);
-  let migrated: number[];
-  try {
-    migrated = await connections.with((conn) => migrate(sqlOn(conn), target.database, log));
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    const mapped = storeError(err, `cannot open the MySQL store at ${where}`);
-    if (mapped !== err || err instanceof OutsideError) throw mapped;
-    throw new Error(`cannot open the MySQL store at ${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
-
+  const { pool, access, belief, where, migrated } = await connectMysql(target, log);
   const gate = new Gate();
   const holder = options.holder ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
   const leadership = leaseLeadership({ access, belief, holder, ttlMs: target.leaseTtlMs, description: `lease in ${where}`, ...(log ? { log } : {}) });
