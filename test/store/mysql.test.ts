@@ -88,6 +88,32 @@ describe.skipIf(!run)('MySQL store: what a shared database adds', () => {
     expect((error as Error).message).not.toContain('s3cret');
   });
 
+  it('runs with exactly the privileges the README grants, the password from BOT_STORE_PASSWORD', async () => {
+    const user = `bot_grants_${Date.now().toString(36)}`;
+    const password = `pw-${Math.random().toString(36).slice(2)}`;
+    const own = await createTestDatabase('grants');
+    await db.admin.query("CREATE USER ?@'%' IDENTIFIED BY ?", [user, password]);
+    try {
+      // The README's section "Several replicas on MySQL" gives exactly this statement.
+      await db.admin.query(`GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX ON \`${own.name}\`.* TO ?@'%'`, [user]);
+      const store = await openMysqlStore(parseStoreUrl(`mysql://${user}@127.0.0.1:3306/${own.name}`, password));
+      opened.push(store);
+      expect(store.migrated).toEqual([1]);
+      const lease = await store.leadership.acquire(new Date());
+      expect(lease?.epoch).toBe(1);
+      await store.atomically(async (tx) => {
+        await tx.settings.save(someSettings());
+        await tx.audit.append(anAuditEvent());
+      });
+      expect(await store.runnerState.firstSeen('slack.request', 'r1', new Date(), 60_000)).toBe(true);
+      expect(await store.settings.get('prod-1')).toEqual(someSettings());
+      await store.close();
+    } finally {
+      await db.admin.query("DROP USER ?@'%'", [user]);
+      await own.drop();
+    }
+  });
+
   describe('the leader lease', () => {
     it('is held by one handle; another takes it when it lapses, one epoch higher, and the former leader is fenced', async () => {
       await db.empty();
