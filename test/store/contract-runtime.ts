@@ -128,6 +128,9 @@ export function defineRuntimeContract(ctx: ContractContext): void {
       else expect(lease.expiresAt?.getTime()).toBeGreaterThan(lease.acquiredAt.getTime());
       const again = await leaseOf(ctx.store);
       expect([again.holder, again.epoch]).toEqual([lease.holder, lease.epoch]);
+      // Anyone may ask who leads (health), through any handle.
+      const current = await (await ctx.second()).leadership.current?.();
+      expect([current?.holder, current?.epoch, current?.acquiredAt]).toEqual([again.holder, again.epoch, again.acquiredAt]);
     });
 
     it('grows the epoch when the store is opened again (a new leader term)', async () => {

@@ -111,7 +111,7 @@ export function runnerState(doc: DocumentAccess): RunnerState {
 
 /** With the embedded store, the lock file is leadership: held from open to close. */
 export function lockFileLeadership(doc: SharedDocument): Leadership {
-  const acquiredAt = new Date();
+  const acquiredAt = doc.openedAt;
   return {
     description: `lock file ${doc.lock.path}`,
     renewEveryMs: null,
