@@ -11,7 +11,7 @@ import { reply } from '../../src/reply';
 import type { Reply } from '../../src/reply';
 
 function notYet(what: string): Reply {
-  return reply(`${what} is not available in this version of the bot yet; nothing was changed.`, { tone: 'warning' });
+  return reply(`${what} is not available in this version of the bot; it comes in a later version. Nothing was changed.`, { tone: 'warning' });
 }
 
 async function setInstance(id: string, ctx: CommandContext): Promise<string | null> {
@@ -25,6 +25,7 @@ export const deleteCommand: AnyCommand = defineCommand<{ set: string }>({
   usage: deleteUsage,
   examples: ['/backup delete bk-20261124-0230-prod-1'],
   role: 'admin',
+  comingLater: true,
   parse(tokens) {
     checkKnown(tokens, { usage: deleteUsage });
     return parseArgs(z.object({ set: backupSetArg, extra: z.undefined({ error: 'too many words' }) }), { set: tokens.words[1], extra: tokens.words[2] }, deleteUsage);
@@ -42,6 +43,7 @@ export const restoreCommand: AnyCommand = defineCommand<{ set: string; target: s
   usage: restoreUsage,
   examples: ['/backup restore bk-20261124-0230-prod-1 to staging-1', '/backup restore bk-20261124-0230-prod-1 to staging-1 databases=sales'],
   role: 'operator',
+  comingLater: true,
   options: ['databases'],
   parse(tokens) {
     checkKnown(tokens, { usage: restoreUsage, options: ['databases'] });
@@ -73,6 +75,7 @@ export const releaseCommand: AnyCommand = defineCommand<{ instance: string; conf
   usage: releaseUsage,
   examples: ['/backup release old-1', '/backup release old-1 confirm=old-1'],
   role: 'admin',
+  comingLater: true,
   options: ['confirm'],
   parse(tokens) {
     checkKnown(tokens, { usage: releaseUsage, options: ['confirm'] });
@@ -94,6 +97,7 @@ export const verifyCommand: AnyCommand = defineCommand<{ restore: string; full: 
   usage: verifyUsage,
   examples: ['/backup verify rs-20261124-1015-staging-1', '/backup verify rs-20261124-1015-staging-1 --full'],
   role: 'operator',
+  comingLater: true,
   flags: ['full'],
   parse(tokens) {
     checkKnown(tokens, { usage: verifyUsage, flags: ['full'] });
@@ -115,6 +119,7 @@ export const reconcileCommand: AnyCommand = defineCommand<{ instance: string; ad
   usage: reconcileUsage,
   examples: ['/backup reconcile prod-1', '/backup reconcile prod-1 --adopt'],
   role: 'admin',
+  comingLater: true,
   flags: ['adopt'],
   parse(tokens) {
     checkKnown(tokens, { usage: reconcileUsage, flags: ['adopt'] });

@@ -6,11 +6,23 @@ import type { Logger, Store } from '../ports';
 import { openLowdbStore } from '../../adapters/store/lowdb';
 import { describeTarget, openMysqlStore, parseStoreUrl } from '../../adapters/store/mysql';
 
-export async function openConfiguredStore(env: NodeJS.ProcessEnv, dataDir: string, log: Logger): Promise<Store> {
+export interface StoreChoice {
+  /** What will be opened, fit for a log line (password masked). */
+  description: string;
+  open(log: Logger): Promise<Store>;
+}
+
+/** Reads the choice from the environment without opening anything: a bad URL is a ConfigError (naming the problem, never the password). */
+export function chooseStore(env: NodeJS.ProcessEnv, dataDir: string): StoreChoice {
   const url = env.BOT_STORE_URL?.trim();
-  if (!url) return openLowdbStore(dataDir);
-  // A ConfigError here names what is wrong with the URL, never its password.
+  if (!url) return { description: `embedded store in ${dataDir}`, open: () => openLowdbStore(dataDir) };
   const target = parseStoreUrl(url, env.BOT_STORE_PASSWORD);
-  log.info({ store: describeTarget(target), leaseSeconds: target.leaseTtlMs / 1000 }, 'opening the MySQL store');
-  return openMysqlStore(target, { log: log.child({ part: 'store' }) });
+  const description = describeTarget(target);
+  return {
+    description,
+    open(log) {
+      log.info({ store: description, leaseSeconds: target.leaseTtlMs / 1000 }, 'opening the MySQL store');
+      return openMysqlStore(target, { log: log.child({ part: 'store' }) });
+    },
+  };
 }

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { sandboxConfig } from '../../src/config';
 import type { SimulatorDescription } from '../../sim/description';
 import { createBot } from '../../src/app/bot';
-import { openConfiguredStore } from '../../src/app/store';
+import { chooseStore } from '../../src/app/store';
 import type { BackupSet } from '../../src/domain/types';
 import type { Logger, Store } from '../../src/ports';
 import { healthRoutes, startHttpRoutes } from '../../adapters/http/health';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const env = process.env;
   const sims = JSON.parse(env.SIMS_JSON ?? '{}') as SimulatorDescription;
   const log = printingLogger();
-  const opened = await openConfiguredStore(env, env.BOT_DATA_DIR ?? './data', log);
+  const opened = await chooseStore(env, env.BOT_DATA_DIR ?? './data').open(log);
   const store = env.STOP_BEFORE_SUBMIT ? stoppingBeforeSubmit(opened, env.STOP_BEFORE_SUBMIT) : opened;
   const bot = await createBot({
     config: sandboxConfig(sims),
