@@ -3,6 +3,7 @@
 // one decision; requests expire and say so; the requester withdraws; self-approval where an
 // instance opts in; and the start-up warning for instances where no restore could be approved.
 
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenSigner } from '../../commands/signing';
 import { aliOssConnector } from '../../adapters/oss';
@@ -197,5 +198,6 @@ describe('the start-up warning', () => {
     expect(unapprovable(again)).toEqual(['staging-1']);
     expect(again.channel.texts().filter((t) => t.includes('cannot be approved'))).toHaveLength(0);
     await again.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });

@@ -4,6 +4,7 @@
 // database it created; two restores into one instance run one after the other; a snapshot whose
 // metadata is gone after the restore is a verify mismatch.
 
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_BUCKETS } from '../../sim/sandbox';
 import { endedSet, startBackup } from '../support/backups';
@@ -23,6 +24,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
   await sims.close();
+  // The restarted bot was given the first one's folder, so it is not its to remove.
+  rmSync(h.dataDir, { recursive: true, force: true });
 });
 
 async function backup(): Promise<string> {
