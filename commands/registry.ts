@@ -6,11 +6,14 @@ import { doctorCommand } from './subcommands/doctor';
 import { cancelCommand } from './subcommands/cancel';
 import { helpCommand } from './subcommands/help';
 import { instancesCommand } from './subcommands/instances';
-import { deleteCommand, reconcileCommand, releaseCommand, restoreCommand, verifyCommand } from './subcommands/later';
+import { approveCommand, rejectCommand } from './subcommands/approve';
+import { deleteCommand, reconcileCommand, releaseCommand } from './subcommands/later';
 import { listCommand } from './subcommands/list';
+import { restoreCommand } from './subcommands/restore';
 import { runCommand } from './subcommands/run';
 import { settingsCommand } from './subcommands/settings';
 import { tasksCommand } from './subcommands/tasks';
+import { verifyCommand } from './subcommands/verify';
 
 export function allCommands(): AnyCommand[] {
   const commands: AnyCommand[] = [];
@@ -24,6 +27,8 @@ export function allCommands(): AnyCommand[] {
     runCommand,
     deleteCommand,
     restoreCommand,
+    approveCommand,
+    rejectCommand,
     tasksCommand,
     cancelCommand,
     releaseCommand,

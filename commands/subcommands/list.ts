@@ -2,15 +2,24 @@ import { z } from 'zod';
 import { checkKnown, defineCommand, parseArgs } from '../command';
 import { instanceArg } from '../args';
 import { displayState } from '../../src/domain/backup-set';
+import { whyNotRestorable } from '../../src/domain/restore-rules';
 import { formatBytes, formatLocal } from '../../src/domain/format';
 import type { BackupSet } from '../../src/domain/types';
 import { reply } from '../../src/reply';
-import type { ReplyItem } from '../../src/reply';
+import type { Button, ReplyItem } from '../../src/reply';
+import type { CommandContext } from '../command';
 
 const usage = '/backup list <instance> [--all]';
 const MAX_ROWS = 40;
+const BUTTON_TTL_SECONDS = 24 * 3600;
 
-function row(set: BackupSet, zone: string, known: ReadonlySet<string>): ReplyItem {
+/** A restorable set's Restore button: it opens the restore form (`restore bk-...`). */
+function restoreButton(set: BackupSet, ctx: CommandContext): Button[] {
+  if (whyNotRestorable(set, 'UTC') !== null || !ctx.services.people.allows(ctx.actor, null, 'operator')) return [];
+  return [{ label: 'Restore', action: 'restore', subject: set.id, value: ctx.signer.action(`restore ${set.id}`, BUTTON_TTL_SECONDS, ctx.now) }];
+}
+
+function row(set: BackupSet, zone: string, known: ReadonlySet<string>, buttons: Button[]): ReplyItem {
   const state = displayState(set, known);
   const failed = set.databases.filter((d) => d.state === 'FAILED').map((d) => d.database);
   return {
@@ -21,6 +30,7 @@ function row(set: BackupSet, zone: string, known: ReadonlySet<string>): ReplyIte
       { label: 'Expires', value: state === 'ORPHANED' ? 'never by itself (instance gone)' : set.expiresAt ? formatLocal(new Date(set.expiresAt), zone) : '—' },
       ...(failed.length ? [{ label: 'Failed databases', value: failed.join(', ') }] : []),
     ],
+    ...(buttons.length ? { buttons } : {}),
   };
 }
 
@@ -52,7 +62,7 @@ export const listCommand = defineCommand<{ instance: string; all: boolean }>({
     if (!all) notes.push('Expired and deleted sets are hidden; add --all to see them.');
     return reply(`${sets.length} backup set${sets.length === 1 ? '' : 's'} of *${instance}*`, {
       title: `Backups: ${instance}`,
-      items: shown.map((s) => row(s, zone, known)),
+      items: shown.map((s) => row(s, zone, known, restoreButton(s, ctx))),
       notes,
     });
   },

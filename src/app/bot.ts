@@ -5,10 +5,12 @@
 import { createCommandCore } from '../../commands/core';
 import { TokenSigner } from '../../commands/signing';
 import type { BotConfig } from '../config/types';
-import type { Actor, BackupSet, ChannelAddress } from '../domain/types';
+import type { Actor, BackupSet, ChannelAddress, RestoreRequest } from '../domain/types';
 import type { Clock, CommandCore, Cron, Logger, Notifier, ObjectStoreConnector, StarRocksConnector, Store } from '../ports';
+import { ApprovalExpiryController } from '../runner/controllers/approvals';
 import { BackupController } from '../runner/controllers/backups';
 import { OutboxController } from '../runner/controllers/outbox';
+import { RestoreController } from '../runner/controllers/restores';
 import { SchedulerController } from '../runner/controllers/scheduler';
 import { WatchdogController } from '../runner/controllers/watchdog';
 import { BotMetrics } from '../runner/metrics';
@@ -24,7 +26,9 @@ import { Doctor } from '../services/doctor';
 import { InstanceDirectory } from '../services/instances';
 import { InstanceOverview } from '../services/overview';
 import { PeopleDirectory } from '../services/people';
-import { RestoreService } from '../services/restores';
+import { RestoreRuns } from '../services/restore/run';
+import { RestoreService } from '../services/restore/service';
+import { warnUnapprovable } from '../services/restore/startup';
 import type { Services } from '../services/services';
 import { SettingsService } from '../services/settings';
 import { TaskBook } from '../services/tasks';
@@ -57,6 +61,8 @@ export interface BotParts {
 
 export interface BotControllers {
   backups: BackupController;
+  restores: RestoreController;
+  approvals: ApprovalExpiryController;
   scheduler: SchedulerController;
   watchdog: WatchdogController;
   outbox: OutboxController;
@@ -74,6 +80,8 @@ export interface Bot {
   seenRequests: StoredSeenKeys;
   /** Backups this process's commands started (a piped terminal session waits for its own). */
   startedHere: StartedHere;
+  /** What the last start warned about (instances where no restore could be approved). */
+  startupWarnings: string[];
   start(): Promise<void>;
   /** Stops the controllers (waiting for work under way); the store stays open for the caller to close. */
   stop(): Promise<void>;
@@ -85,11 +93,9 @@ export interface Bot {
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 async function signingKey(store: Store): Promise<Buffer> {
-  let key = await store.runnerState.get('signingKey');
-  if (!key) {
-    key = TokenSigner.newKey();
-    await store.runnerState.set('signingKey', key);
-  }
+  // Replicas starting together on a new store all keep the first one's key: a button made by one
+  // is accepted by every other.
+  const key = (await store.runnerState.get('signingKey')) ?? (await store.runnerState.setIfAbsent('signingKey', TokenSigner.newKey()));
   return Buffer.from(key, 'hex');
 }
 
@@ -110,19 +116,45 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   const tasks = new TaskBook(store, clock);
   const backupable = new BackupabilityCheck(clusters, clock);
   const settings = new SettingsService(people, store, clock, instances, catalog, audit, announcer, backupable);
-  const startedHere = new StartedHere(async (id) => (await store.backupSets.get(id))?.state === 'RUNNING');
+  const startedHere = new StartedHere(async (id) =>
+    id.startsWith('rs-')
+      ? ['APPROVED', 'RUNNING'].includes((await store.restores.get(id))?.state ?? '')
+      : (await store.backupSets.get(id))?.state === 'RUNNING',
+  );
   const onStarted = (set: BackupSet, actor: Actor) => {
     startedHere.started(set, actor);
     runner?.kick('backups');
   };
   const backups = new BackupService({ store, clock, instances, settings, announcer, audit, tasks, backupable, log: log.child({ part: 'backups' }), onStarted });
-  const restores = new RestoreService(store, clock, audit, announcer);
+  const signer = new TokenSigner(await signingKey(store));
+  const restoreDeps = {
+    store,
+    clock,
+    instances,
+    clusters,
+    people,
+    announcer,
+    audit,
+    tasks,
+    log: log.child({ part: 'restores' }),
+    signer,
+    approvalTtlHours: config.approvals.ttlHours,
+    databaseConcurrency: config.scheduler.databaseConcurrency,
+    invisibleJobLimitMinutes: config.scheduler.invisibleJobLimitMinutes,
+    onApproved(request: RestoreRequest, actor: Actor) {
+      startedHere.startedWork(request.id, actor);
+      runner?.kick('restores');
+    },
+    onRequested: kick('approvals'),
+    onEnded: (request: RestoreRequest) => startedHere.endedHere(request.id),
+  };
+  const restores = new RestoreService(restoreDeps);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);
   const doctor = new Doctor(instances, clusters);
   const services: Services = { clock, people, instances, overview, doctor, settings, catalog, backups, restores, tasks };
   // A confirm button does its work once: a second click (or a replayed one) is told it was done.
   const usedButtons = storedSeenKeys(store, 'commands.button', 24 * 3600_000);
-  const core = createCommandCore({ services, signer: new TokenSigner(await signingKey(store)), usedButtons, log: log.child({ part: 'commands' }) });
+  const core = createCommandCore({ services, signer, usedButtons, log: log.child({ part: 'commands' }) });
   // Slack signs a request for 5 minutes either way of its timestamp: 10 minutes covers any replay.
   const seenRequests = storedSeenKeys(store, 'slack.request', 10 * 60_000);
 
@@ -156,6 +188,8 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   });
   const controllers: BotControllers = {
     backups: new BackupController({ store, runs, log: log.child({ part: 'backups' }), concurrency: config.scheduler.concurrency, ...timing, kick: kick('backups') }),
+    restores: new RestoreController({ store, runs: new RestoreRuns(restoreDeps), log: log.child({ part: 'restores' }), ...timing, kick: kick('restores') }),
+    approvals: new ApprovalExpiryController({ restores, clock }),
     scheduler: new SchedulerController({
       cron: parts.cron,
       clock,
@@ -174,9 +208,10 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   scheduler = controllers.scheduler;
   settings.onChange(kick('scheduler'));
   announcer.onQueued = kick('outbox');
-  // The first pass runs in this order: follow what runs, then schedule new work, then tell.
+  // The first pass runs in this order: follow what runs, then schedule new work, expire what
+  // waited too long, then tell.
   runner = new Runner({
-    controllers: [controllers.backups, controllers.scheduler, controllers.watchdog, controllers.outbox],
+    controllers: [controllers.backups, controllers.restores, controllers.scheduler, controllers.watchdog, controllers.approvals, controllers.outbox],
     leadership: store.leadership,
     clock,
     log: log.child({ part: 'runner' }),
@@ -188,7 +223,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   });
   const theRunner = runner;
 
-  return {
+  const bot: Bot = {
     core,
     services,
     runner: theRunner,
@@ -197,7 +232,11 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     notifiers,
     seenRequests,
     startedHere,
-    start: () => theRunner.start(),
+    startupWarnings: [],
+    async start() {
+      bot.startupWarnings = await warnUnapprovable({ store, instances, people: config.people, announcer, log });
+      await theRunner.start();
+    },
     async stop() {
       await theRunner.stop();
       await clusters.close();
@@ -211,7 +250,9 @@ export async function createBot(parts: BotParts): Promise<Bot> {
         runner: theRunner,
         scheduler: controllers.scheduler,
         notifiers,
+        now: () => clock.now(),
         contacts: () => instances.list().map((i) => ({ instanceId: i.id, contact: clusters.contactOf(i.id) })),
       }),
   };
+  return bot;
 }

@@ -12,6 +12,11 @@ export const RUNNER_STATE = {
   schedulerLastSeen: isoTime,
   /** Per instance, when the watchdog last alerted about it (absent: not alerting). */
   watchdogAlerts: z.record(z.string(), isoTime),
+  /**
+   * Per instance on which no restore could be approved, what its channel was told (its admins and
+   * self-approval): the start-up warning is posted again only when that changes.
+   */
+  unapprovableWarned: z.record(z.string(), z.string().max(2000)),
 } as const;
 
 export type RunnerStateKey = keyof typeof RUNNER_STATE;

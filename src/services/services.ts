@@ -8,7 +8,7 @@ import type { InstanceDirectory } from './instances';
 import type { InstanceOverview } from './overview';
 import type { Doctor } from './doctor';
 import type { PeopleDirectory } from './people';
-import type { RestoreService } from './restores';
+import type { RestoreService } from './restore/service';
 import type { SettingsService } from './settings';
 import type { TaskBook } from './tasks';
 
