@@ -75,12 +75,13 @@ describe('a backup run', () => {
     expect(list.items?.[0]?.text).toContain(set.id);
   });
 
-  it('refuses a shared-data cluster, detected from the cluster, with a clear message to the channel', async () => {
+  it('refuses a shared-data cluster, detected from the cluster, before anything starts', async () => {
     h = await startHarness({ sims: sims.description });
-    const set = await runNow('lake-1');
-    expect(set.state).toBe('FAILED');
-    expect(set.error).toMatch(/shared-data cluster .* only work on shared-nothing/);
-    expect(h.channel.texts().join('\n')).toMatch(/lake-1 is a shared-data cluster/);
+    const reply = await h.say('admin1', 'run lake-1');
+    expect(reply.text).toMatch(/^lake-1 is a shared-data cluster .* only work on shared-nothing instances, so no backup of it can succeed\. Nothing was started\.$/);
+    expect(await h.store.backupSets.list({ instanceId: 'lake-1' })).toEqual([]);
+    // A run that reaches the preflight anyway (a schedule saved while the cluster did not answer)
+    // is refused there: test/engine/refusals.test.ts.
   });
 
   it('refuses a bucket in another region', async () => {
@@ -135,20 +136,17 @@ describe('a backup run', () => {
   });
 
   it('resolves a job whose history aged out from OSS', async () => {
-    // The bot's pauses wait on a gate: the job finishes and its history ages out meanwhile.
-    let open = false;
-    const gate = async (ms: number) => {
-      while (!open) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, Math.min(ms, 5)));
-    };
-    h = await startHarness({ sims: sims.description, sleep: gate });
+    h = await startHarness({ sims: sims.description });
     const prod = sims.starrocks.instance('prod-1');
     const db = firstDatabase(prod);
     const id = await startBackup(h, 'prod-1');
     const snapshot = await waitFor(async () => (await h.store.backupSets.get(id))?.databases.find((d) => d.database === db && d.state === 'SUBMITTED')?.snapshotName, 'the submission');
+    // The FE stops answering the bot (its jobs go on): the job finishes and its history ages
+    // out before the bot can see it finished in SHOW BACKUP.
+    prod.faults.unreachable();
     await waitFor(() => sims.oss.listKeys('sandbox-backups-hz').some((k) => k.includes(`__ss_${snapshot}/__info_`)), 'an __info_ file');
     prod.ageOutHistory(db);
-    open = true;
+    prod.faults.reachable();
     const set = await endedSet(h, id);
     expect(set.state).toBe('FINISHED');
     const resolved = set.databases.find((d) => d.database === db);
