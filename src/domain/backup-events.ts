@@ -122,7 +122,8 @@ export function timelineOf(set: BackupSet): BackupEvent[] {
       if (d.state === 'FINISHED' && d.finishedAt) out.push({ at: d.finishedAt, what: `${d.database}: finished` });
       if (d.state === 'FAILED') out.push({ at: d.finishedAt ?? set.finishedAt ?? set.startedAt, what: `${d.database}: FAILED: ${d.error ?? 'unknown error'}` });
     }
-    if (set.state !== 'RUNNING' && set.finishedAt) out.push({ at: set.finishedAt, what: endsRun(set.state) ? stateWhat(set) : 'ended' });
+    // A set expired or deleted since had finished (fully or partly) before.
+    if (set.state !== 'RUNNING' && set.finishedAt) out.push({ at: set.finishedAt, what: endsRun(set.state) ? stateWhat(set) : stateWhat({ ...set, state: 'FINISHED' }).replace(/^FINISHED/, 'finished') });
   }
   const said = (text: string) => out.some((e) => e.what.startsWith(text));
   if (set.expiryWarnedAt && !said('expiry warning')) out.push({ at: set.expiryWarnedAt, what: 'expiry warning posted in the channel' });
