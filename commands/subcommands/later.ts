@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { checkKnown, defineCommand, parseArgs } from '../command';
-import type { AnyCommand, CommandContext } from '../command';
+import type { AnyCommand } from '../command';
 import { backupSetArg, instanceArg, restoreArg } from '../args';
 import { UserError } from '../../src/domain/errors';
 import { quoteInput } from '../../src/domain/text';
@@ -13,27 +13,6 @@ import type { Reply } from '../../src/reply';
 function notYet(what: string): Reply {
   return reply(`${what} is not available in this version of the bot yet; nothing was changed.`, { tone: 'warning' });
 }
-
-async function setInstance(id: string, ctx: CommandContext): Promise<string | null> {
-  return ctx.services.backups.instanceOf(id);
-}
-
-const deleteUsage = '/backup delete <bk-...>';
-export const deleteCommand: AnyCommand = defineCommand<{ set: string }>({
-  name: 'delete',
-  summary: 'delete a backup set for good, after a confirm dialog that names it',
-  usage: deleteUsage,
-  examples: ['/backup delete bk-20261124-0230-prod-1'],
-  role: 'admin',
-  parse(tokens) {
-    checkKnown(tokens, { usage: deleteUsage });
-    return parseArgs(z.object({ set: backupSetArg, extra: z.undefined({ error: 'too many words' }) }), { set: tokens.words[1], extra: tokens.words[2] }, deleteUsage);
-  },
-  scope: ({ set }, ctx) => setInstance(set, ctx),
-  async handle() {
-    return notYet('Deleting a backup set');
-  },
-});
 
 const restoreUsage = '/backup restore <bk-...> to <instance> [databases=db1,db2]';
 export const restoreCommand: AnyCommand = defineCommand<{ set: string; target: string; databases: string[] | null }>({
@@ -66,27 +45,6 @@ export const restoreCommand: AnyCommand = defineCommand<{ set: string; target: s
   },
 });
 
-const releaseUsage = '/backup release <instance> [confirm=<instance>]';
-export const releaseCommand: AnyCommand = defineCommand<{ instance: string; confirmation: string | null }>({
-  name: 'release',
-  summary: 'release an instance: delete all its backups, after typing its id to confirm',
-  usage: releaseUsage,
-  examples: ['/backup release old-1', '/backup release old-1 confirm=old-1'],
-  role: 'admin',
-  options: ['confirm'],
-  parse(tokens) {
-    checkKnown(tokens, { usage: releaseUsage, options: ['confirm'] });
-    const args = parseArgs(z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) }), { instance: tokens.words[1], extra: tokens.words[2] }, releaseUsage);
-    return { instance: args.instance, confirmation: tokens.options.confirm ?? null };
-  },
-  async scope({ instance }) {
-    return instance;
-  },
-  async handle() {
-    return notYet('Releasing an instance');
-  },
-});
-
 const verifyUsage = '/backup verify <rs-...> [--full]';
 export const verifyCommand: AnyCommand = defineCommand<{ restore: string; full: boolean }>({
   name: 'verify',
@@ -105,26 +63,5 @@ export const verifyCommand: AnyCommand = defineCommand<{ restore: string; full: 
   },
   async handle() {
     return notYet('Verifying a restore');
-  },
-});
-
-const reconcileUsage = '/backup reconcile <instance> [--adopt]';
-export const reconcileCommand: AnyCommand = defineCommand<{ instance: string; adopt: boolean }>({
-  name: 'reconcile',
-  summary: "compare the bot's records with the instance's repository on OSS; show and adopt unknown snapshots",
-  usage: reconcileUsage,
-  examples: ['/backup reconcile prod-1', '/backup reconcile prod-1 --adopt'],
-  role: 'admin',
-  flags: ['adopt'],
-  parse(tokens) {
-    checkKnown(tokens, { usage: reconcileUsage, flags: ['adopt'] });
-    const args = parseArgs(z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) }), { instance: tokens.words[1], extra: tokens.words[2] }, reconcileUsage);
-    return { instance: args.instance, adopt: tokens.flags.includes('adopt') };
-  },
-  async scope({ instance }) {
-    return instance;
-  },
-  async handle() {
-    return notYet('Reconciling with OSS');
   },
 });

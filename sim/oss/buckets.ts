@@ -70,6 +70,17 @@ export class SimBucket {
     return this.objects.get(key);
   }
 
+  /**
+   * A retention policy (WORM, InProgress or Locked) protects an object until its period, counted
+   * from when it was written, has passed: it can then be neither changed nor deleted.
+   */
+  isImmutable(key: string): boolean {
+    const worm = this.spec.worm;
+    const object = this.objects.get(key);
+    if (!worm || !object) return false;
+    return object.lastModified.getTime() + worm.days * 86_400_000 > this.now().getTime();
+  }
+
   delete(key: string): boolean {
     const existed = this.objects.delete(key);
     if (existed) this.sorted = null;

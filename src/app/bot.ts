@@ -8,7 +8,10 @@ import type { BotConfig } from '../config/types';
 import type { ChannelAddress } from '../domain/types';
 import type { Clock, CommandCore, Cron, Logger, Notifier, ObjectStoreConnector, StarRocksConnector, Store } from '../ports';
 import { BackupController } from '../runner/controllers/backups';
+import { ExpiryWarningController } from '../runner/controllers/expiry-warnings';
 import { OutboxController } from '../runner/controllers/outbox';
+import { ReconcileController } from '../runner/controllers/reconcile';
+import { RetentionController } from '../runner/controllers/retention';
 import { SchedulerController } from '../runner/controllers/scheduler';
 import { WatchdogController } from '../runner/controllers/watchdog';
 import { BotMetrics } from '../runner/metrics';
@@ -23,6 +26,7 @@ import { InstanceDirectory } from '../services/instances';
 import { InstanceOverview } from '../services/overview';
 import { PeopleDirectory } from '../services/people';
 import { RestoreService } from '../services/restores';
+import { retentionParts } from '../services/retention/parts';
 import type { Services } from '../services/services';
 import { SettingsService } from '../services/settings';
 import { TaskBook } from '../services/tasks';
@@ -55,6 +59,9 @@ export interface BotControllers {
   scheduler: SchedulerController;
   watchdog: WatchdogController;
   outbox: OutboxController;
+  retention: RetentionController;
+  expiryWarnings: ExpiryWarningController;
+  reconcile: ReconcileController;
 }
 
 export interface Bot {
@@ -102,13 +109,21 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   const announcer = new Announcer(store, clock, instances);
   const tasks = new TaskBook(store, clock);
   const settings = new SettingsService(people, store, clock, instances, catalog, audit, announcer);
-  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, log: log.child({ part: 'backups' }), onStarted: kick('backups') });
+  const signer = new TokenSigner(await signingKey(store));
+  const retention = retentionParts({
+    deps: { store, clock, instances, clusters, announcer, audit, tasks, log: log.child({ part: 'retention' }) },
+    settings,
+    expiryWarningHours: config.expiryWarningHours,
+    sign: (command, ttlSeconds, now) => signer.action(command, ttlSeconds, now),
+    onRequested: kick('retention'),
+  });
+  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, log: log.child({ part: 'backups' }), onStarted: kick('backups'), releasedRefusal: (id) => retention.released.refusal(id) });
   const restores = new RestoreService(store, clock, audit, announcer);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);
-  const services: Services = { clock, people, instances, overview, settings, catalog, backups, restores, tasks };
+  const services: Services = { clock, people, instances, overview, settings, catalog, backups, restores, tasks, ...retention.services };
   // A confirm button does its work once: a second click (or a replayed one) is told it was done.
   const usedButtons = storedSeenKeys(store, 'commands.button', 24 * 3600_000);
-  const core = createCommandCore({ services, signer: new TokenSigner(await signingKey(store)), usedButtons, log: log.child({ part: 'commands' }) });
+  const core = createCommandCore({ services, signer, usedButtons, log: log.child({ part: 'commands' }) });
   // Slack signs a request for 5 minutes either way of its timestamp: 10 minutes covers any replay.
   const seenRequests = storedSeenKeys(store, 'slack.request', 10 * 60_000);
 
@@ -150,16 +165,21 @@ export async function createBot(parts: BotParts): Promise<Bot> {
       jitterMs: config.scheduler.jitterSeconds * 1000,
       random: parts.random ?? Math.random,
       sleep,
+      released: () => retention.released.ids(),
     }),
     watchdog: new WatchdogController({ store, clock, instances, catalog, announcer }),
     outbox: new OutboxController({ store, clock, notifiers, log: log.child({ part: 'outbox' }), onChatError: (p) => metrics.chatError(p) }),
+    retention: new RetentionController({ ...retention.controller, log: log.child({ part: 'retention' }), concurrency: 2, retryMinMs: timing.pollMaxMs, retryMaxMs: 10 * 60_000, kick: kick('retention') }),
+    expiryWarnings: new ExpiryWarningController(retention.warnings),
+    reconcile: new ReconcileController({ pass: retention.reconcileAtStart, log: log.child({ part: 'reconcile' }) }),
   };
   scheduler = controllers.scheduler;
   settings.onChange(kick('scheduler'));
   announcer.onQueued = kick('outbox');
-  // The first pass runs in this order: follow what runs, then schedule new work, then tell.
+  // The first pass runs in this order: follow what runs, then schedule new work, warn and sweep,
+  // then tell; reconciliation with OSS runs beside them.
   runner = new Runner({
-    controllers: [controllers.backups, controllers.scheduler, controllers.watchdog, controllers.outbox],
+    controllers: [controllers.backups, controllers.scheduler, controllers.watchdog, controllers.expiryWarnings, controllers.retention, controllers.outbox, controllers.reconcile],
     leadership: store.leadership,
     clock,
     log: log.child({ part: 'runner' }),

@@ -38,6 +38,11 @@ export class InstanceDirectory {
     );
   }
 
+  /** A configured region by id (a set of an instance gone from the configuration names its region). */
+  regionNamed(id: string): RegionConfig | null {
+    return this.config.regions[id] ?? null;
+  }
+
   region(instance: InstanceConfig): RegionConfig {
     const region = this.config.regions[instance.region];
     if (!region) throw new NotFoundError(`instance ${instance.id} names region ${instance.region}, which is not configured`);

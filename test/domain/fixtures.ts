@@ -49,6 +49,8 @@ export function aBackupSet(over: Partial<BackupSet> = {}): BackupSet {
     expiryWarnedAt: null,
     deletedAt: null,
     deletedBy: null,
+    retentionHold: null,
+    deletionBlocked: null,
     ...over,
   };
 }

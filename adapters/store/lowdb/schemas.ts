@@ -80,6 +80,12 @@ export const backupSet = z.looseObject({
   expiryWarnedAt: isoOrNull,
   deletedAt: isoOrNull,
   deletedBy: z.string().nullable(),
+  // Added by retention (issue 10); files written before read them as null.
+  retentionHold: z
+    .looseObject({ reason: z.enum(['last_good', 'restore']), restoreIds: z.array(z.string()), since: iso })
+    .nullable()
+    .default(null),
+  deletionBlocked: z.looseObject({ reason: z.string(), since: iso, retryAt: iso }).nullable().default(null),
 });
 
 const databaseRestore = z.looseObject({

@@ -38,5 +38,7 @@ export function newBackupSet(p: {
     expiryWarnedAt: null,
     deletedAt: null,
     deletedBy: null,
+    retentionHold: null,
+    deletionBlocked: null,
   };
 }

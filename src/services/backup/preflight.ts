@@ -11,7 +11,7 @@ export interface PreflightResult {
 }
 
 /** Key prefix of the instance's repository root in the bucket. */
-export function repositoryRoot(region: RegionConfig, instance: InstanceConfig): string {
+export function repositoryRoot(region: Pick<RegionConfig, 'pathPrefix'>, instance: Pick<InstanceConfig, 'repository'>): string {
   const prefix = region.pathPrefix ? `${region.pathPrefix}/` : '';
   return `${prefix}__starrocks_repository_${instance.repository}`;
 }
