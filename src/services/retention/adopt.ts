@@ -119,5 +119,6 @@ export async function adoptableSets(p: {
       deletionBlocked: null,
     });
   }
-  return sets;
+  // Newest first, as every list of sets.
+  return sets.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
 }
