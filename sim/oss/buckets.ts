@@ -42,6 +42,8 @@ export class SimBucket {
   readonly createdAt: Date;
   private readonly objects = new Map<string, StoredObject>();
   private sorted: string[] | null = null;
+  /** Keys were deleted since `sorted` was built: filter them out (the order stays). */
+  private deletedSinceSort = false;
 
   constructor(
     readonly spec: OssBucketSpec,
@@ -83,13 +85,18 @@ export class SimBucket {
 
   delete(key: string): boolean {
     const existed = this.objects.delete(key);
-    if (existed) this.sorted = null;
+    if (existed) this.deletedSinceSort = true;
     return existed;
   }
 
-  /** Every key in UTF-8 byte order (cached until the key set changes). */
+  /**
+   * Every key in UTF-8 byte order (cached until the key set changes). A deletion keeps the order,
+   * so it only filters the cache; a new key sorts again.
+   */
   keys(): readonly string[] {
+    if (this.sorted && this.deletedSinceSort) this.sorted = this.sorted.filter((key) => this.objects.has(key));
     if (!this.sorted) this.sorted = [...this.objects.keys()].sort(compareUtf8);
+    this.deletedSinceSort = false;
     return this.sorted;
   }
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AliOssStore, KeyGuardError } from '../../adapters/oss';
 import type { OssSimulator } from '../../sim/oss/server';
-import { ACCESS_KEY_ID, ACCESS_KEY_SECRET, BUCKET, startSimulator } from '../oss/helpers';
+import { ACCESS_KEY_ID, ACCESS_KEY_SECRET, BUCKET, rawClient, startSimulator } from '../oss/helpers';
 
 const ROOT = 'starrocks-backups/__starrocks_repository_bot_prod_1';
 let sim: OssSimulator;
@@ -67,5 +67,8 @@ describe('deleting snapshots through the key guard', () => {
     expect((err as Error).message).toMatch(/FileImmutable \(HTTP 409\): The object you specified is immutable/);
     expect(sim.requests.filter((r) => r.method === 'POST').length).toBe(before + 1);
     expect(sim.getObject('locked-hz', `${ROOT}/__ss_snap_a/__meta.1`)).toBeDefined();
+    // A single DeleteObject is refused the same way.
+    const single = await rawClient(sim, { bucket: 'locked-hz' }).delete(`${ROOT}/__ss_snap_a/__meta.1`).catch((e: unknown) => e);
+    expect(single).toMatchObject({ code: 'FileImmutable', status: 409 });
   });
 });
