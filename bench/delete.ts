@@ -64,7 +64,7 @@ export async function benchDelete(objects = 20_000, latencyMs = 0): Promise<Dele
       const deletions: Promise<unknown>[] = [];
       do {
         const query: Record<string, string> = { prefix: PREFIX, 'max-keys': '1000', ...(token ? { 'continuation-token': token } : {}) };
-        const page = (await client.listV2(query as unknown as OSS.ListV2ObjectResult & Record<string, string>, {})) as unknown as { objects?: { name: string }[]; isTruncated: boolean; nextContinuationToken?: string };
+        const page = (await client.listV2(query as unknown as OSS.ListV2ObjectsQuery, {})) as unknown as { objects?: { name: string }[]; isTruncated: boolean; nextContinuationToken?: string };
         for (const o of page.objects ?? []) deletions.push(limit(() => client.delete(o.name)));
         token = page.isTruncated ? page.nextContinuationToken : undefined;
       } while (token);

@@ -30,8 +30,11 @@ async function released(ctx: CommandContext, instanceId: string, typed: string):
   const { release, sets } = await ctx.services.releases.release(ctx.actor, instanceId, typed);
   const names = sets.slice(0, SHOWN).map((s) => s.id);
   if (sets.length > SHOWN) names.push(`${sets.length - SHOWN} more`);
+  const deleting = sets.length
+    ? `Deleting ${plural(sets.length, 'backup set')} (${formatBytes(release.bytes)}): ${joinAnd(names)}. Progress: /backup tasks ${instanceId}; the channel is told when they are gone.`
+    : 'It had no backup data to delete.';
   return reply(
-    `Released *${instanceId}*: no schedule and no backup runs any more. Deleting ${plural(sets.length, 'backup set')} (${formatBytes(release.bytes)})${names.length ? `: ${joinAnd(names)}` : ''}. Progress: /backup tasks ${instanceId}; the channel is told when they are gone.`,
+    `Released *${instanceId}*: no schedule and no backup runs any more. ${deleting}`,
     { tone: 'success', notes: [`${instanceId} stays in the configuration as released until it is removed from the configuration file.`] },
   );
 }

@@ -92,7 +92,7 @@ export function releaseStarted(release: InstanceRelease, sets: readonly BackupSe
     visibility: 'channel',
     tone: 'warning',
     title: `Releasing ${release.instanceId}`,
-    text: `${by} released *${release.instanceId}*: the bot no longer schedules or runs its backups, and deletes its ${plural(sets.length, 'backup set')} (${formatBytes(release.bytes)})${sets.length ? `: ${joinAnd(sets.map((s) => s.id))}` : ''}. Progress: /backup tasks ${release.instanceId}.`,
+    text: `${by} released *${release.instanceId}*: the bot no longer schedules or runs its backups${sets.length ? `, and deletes its ${plural(sets.length, 'backup set')} (${formatBytes(release.bytes)}): ${joinAnd(sets.map((s) => s.id))}. Progress: /backup tasks ${release.instanceId}` : '; it had no backup data'}.`,
   };
 }
 
@@ -101,7 +101,7 @@ export function releaseDone(release: InstanceRelease): Reply {
     visibility: 'channel',
     tone: 'info',
     title: `Released ${release.instanceId}`,
-    text: `🗑 Released *${release.instanceId}*: deleted ${plural(release.setIds.length, 'backup set')} (${formatBytes(release.bytes)})${release.setIds.length ? `: ${joinAnd(release.setIds)}` : ''}. It stays in the configuration as released (no schedule, no runs) until it is removed from the configuration file.`,
+    text: `🗑 Released *${release.instanceId}*: ${release.setIds.length ? `deleted ${plural(release.setIds.length, 'backup set')} (${formatBytes(release.bytes)}): ${joinAnd(release.setIds)}` : 'it had no backup data'}. It stays in the configuration as released (no schedule, no runs) until it is removed from the configuration file.`,
   };
 }
 
