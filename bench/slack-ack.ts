@@ -104,8 +104,9 @@ async function startRemoteFake(botToken: string): Promise<RemoteFake> {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString('utf8');
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(out.slice(0, nl));
+      // The first line that starts with `{` (anything printed before it is not ours to read).
+      const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('{'));
+      if (line !== undefined) resolve(line);
     });
     child.once('exit', (code) => reject(new Error(`the fake Slack process exited (${String(code)})`)));
     child.once('error', reject);

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Actor, ChannelAddress, Role } from '../src/domain/types';
 import type { Services } from '../src/services/services';
 import { UserError } from '../src/domain/errors';
+import { quoteInput } from '../src/domain/text';
 import type { FormResult, Reply } from '../src/reply';
 import type { FormSubmission } from '../src/ports';
 import type { FormToken, TokenSigner } from './signing';
@@ -35,6 +36,8 @@ export interface CommandSpec<Args> {
   usage: string;
   examples: string[];
   role: Role | 'anyone';
+  /** Parsed and role-checked, but its action comes in a later version: it answers "not available". */
+  comingLater?: boolean;
   /** Options and flags this command accepts (anything else is refused by name). */
   options?: string[];
   flags?: string[];
@@ -79,4 +82,10 @@ export function checkKnown(tokens: Tokens, spec: { usage: string; options?: stri
       throw new UserError(`unknown flag --${flag} (${accepted})\nUsage: ${spec.usage}`);
     }
   }
+}
+
+/** Refuses words after the first `count` (the subcommand counts as one), naming them. */
+export function checkWords(tokens: Tokens, count: number, usage: string): void {
+  const extra = tokens.words.slice(count);
+  if (extra.length > 0) throw new UserError(`too many words: ${quoteInput(extra.join(' '))}\nUsage: ${usage}`);
 }

@@ -1,6 +1,8 @@
 // Splits the text after `/backup` into words, `key=value` options and `--flags`.
 // Quotes ("..." or '...') group words; a backslash escapes the next character inside quotes.
-// Chat clients turn quotes into typographic ones, so those count as quotes too.
+// Chat clients turn quotes into typographic ones, and people paste ids from code spans, so
+// typographic quotes and backticks count as quotes too. A value that a space cut off is joined
+// again: `days=mon, thu` is `days=mon,thu` and `retention= 14` is `retention=14`.
 
 import { UserError } from '../src/domain/errors';
 
@@ -15,7 +17,19 @@ export interface Tokens {
 
 export const MAX_COMMAND_LENGTH = 2000;
 
-const OPENING: Record<string, string> = { '"': '"', "'": "'", '\u201c': '\u201d', '\u2018': '\u2019' };
+const OPENING: Record<string, string> = { '"': '"', "'": "'", '`': '`', '\u201c': '\u201d', '\u2018': '\u2019' };
+const FLAG = /^--?[A-Za-z][\w-]*$/;
+const OPTION_KEY = /^[A-Za-z][\w-]*$/;
+
+function optionKey(word: string): string | null {
+  const eq = word.indexOf('=');
+  return eq > 0 && OPTION_KEY.test(word.slice(0, eq)) ? word.slice(0, eq).toLowerCase() : null;
+}
+
+/** The value of the option just before `word` was cut by a space: empty, or around a comma. */
+function continues(value: string, word: string): boolean {
+  return (value === '' || value.endsWith(',') || word.startsWith(',')) && !FLAG.test(word) && optionKey(word) === null;
+}
 
 function splitWords(text: string): string[] {
   const out: string[] = [];
@@ -61,16 +75,24 @@ export function tokenize(raw: string): Tokens {
   // Strip control characters that chat clients or terminals may carry along.
   const text = raw.replace(/\p{Cc}/gu, (c) => (c === '\n' || c === '\t' ? c : ' '));
   const tokens: Tokens = { words: [], options: {}, flags: [] };
+  /** The option given just before the current word, whose value may go on in it. */
+  let open: string | null = null;
   for (const word of splitWords(text)) {
-    if (/^--?[A-Za-z][\w-]*$/.test(word)) {
+    const value = open === null ? undefined : tokens.options[open];
+    if (open !== null && value !== undefined && continues(value, word)) {
+      tokens.options[open] = value + word;
+      continue;
+    }
+    open = null;
+    if (FLAG.test(word)) {
       tokens.flags.push(word.replace(/^-+/, '').toLowerCase());
       continue;
     }
-    const eq = word.indexOf('=');
-    if (eq > 0 && /^[A-Za-z][\w-]*$/.test(word.slice(0, eq))) {
-      const key = word.slice(0, eq).toLowerCase();
+    const key = optionKey(word);
+    if (key !== null) {
       if (key in tokens.options) throw new UserError(`${key}= is given twice`);
-      tokens.options[key] = word.slice(eq + 1);
+      tokens.options[key] = word.slice(word.indexOf('=') + 1);
+      open = key;
       continue;
     }
     tokens.words.push(word);

@@ -1,5 +1,6 @@
 // `npm run sim -- --mysql-port N --oss-port M`: runs the sandbox simulators in the foreground.
-// The FIRST stdout line is one JSON SimulatorDescription (SPEC section 5); then readable lines.
+// Its first stdout line is one JSON SimulatorDescription; through npm, npm's banner comes before
+// it, so readers take the first line that starts with `{` (SPEC section 5). Then readable lines.
 
 import { startSandboxSimulators } from './sandbox';
 

@@ -1,6 +1,10 @@
 // The sandbox fleet (SPEC section 4): simulated StarRocks instances with demo data and a
-// simulated OSS with one bucket per region, described by a SimulatorDescription.
+// simulated OSS with one bucket per region, described by a SimulatorDescription. Given a data
+// folder, they keep their state in `<dataDir>/sandbox/` (the clusters' catalogs, repositories
+// and jobs, the buckets' objects), so a sandbox stopped mid-backup finds the same jobs and
+// objects when it starts again, as real systems would. Deleting that folder starts afresh.
 
+import { join } from 'node:path';
 import type { SimulatorDescription } from './description';
 import { startOssServer, type OssSimulator } from './oss/server';
 import { startStarRocksSimulator, type SimInstanceSpec, type StarRocksSimulator } from './starrocks';
@@ -90,12 +94,37 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandboxSimulators(opts: { mysqlPort?: number; ossPort?: number; stepMs?: number; clock?: () => Date } = {}): Promise<Sandbox> {
+export interface SandboxOptions {
+  mysqlPort?: number;
+  ossPort?: number;
+  stepMs?: number;
+  clock?: () => Date;
+  /** Keep the simulators' state under `<dataDir>/sandbox/` (the bot's BOT_DATA_DIR). */
+  dataDir?: string;
+}
+
+/** Where the sandbox keeps its simulators' state, under the bot's data folder. */
+export function sandboxStateDir(dataDir: string): string {
+  return join(dataDir, 'sandbox');
+}
+
+/** The sandbox's OSS listens on 127.0.0.1, maybe on another port after a restart. */
+function sameOssToday(today: string): (kept: string) => string {
+  const host = new URL(today).host;
+  return (kept) => {
+    const m = /^(https?:\/\/)?(127\.0\.0\.1|localhost):\d+$/.exec(kept);
+    return m ? `${m[1] ?? ''}${host}` : kept;
+  };
+}
+
+export async function startSandboxSimulators(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const stateDir = opts.dataDir === undefined ? undefined : sandboxStateDir(opts.dataDir);
   const oss = await startOssServer({
     port: opts.ossPort,
     buckets: Object.entries(SANDBOX_BUCKETS).map(([region, name]) => ({ name, region })),
     credentials: [SANDBOX_OSS_CREDENTIALS],
     now: opts.clock,
+    ...(stateDir === undefined ? {} : { dataDir: join(stateDir, 'oss') }),
   });
   let starrocks: StarRocksSimulator;
   try {
@@ -106,6 +135,7 @@ export async function startSandboxSimulators(opts: { mysqlPort?: number; ossPort
       password: SANDBOX_MYSQL_PASSWORD,
       clock: opts.clock,
       stepMs: opts.stepMs ?? 400,
+      ...(stateDir === undefined ? {} : { stateDir: join(stateDir, 'starrocks'), endpoint: sameOssToday(oss.endpoint) }),
     });
   } catch (err) {
     await oss.close();

@@ -3,13 +3,16 @@
 // environment: Slack when SLACK_* is set, DingTalk when DINGTALK_* is, the terminal when no chat
 // platform is (or --terminal).
 
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { configFileExists, loadConfig, sandboxConfig } from './config';
 import type { BotConfig } from './config/types';
 import { ConfigError } from './domain/errors';
+import type { Platform } from './domain/types';
 import type { Logger } from './ports';
+import { unreachableInstances } from './services/reach';
 import { createBot } from './app/bot';
 import { storedSeenMessages } from './app/seen-messages';
 import { nodeCron } from '../adapters/cron/node-cron';
@@ -19,15 +22,17 @@ import { startDingTalkSurface } from '../adapters/dingtalk';
 import { startSlackSurface } from '../adapters/slack';
 import { mysqlStarRocksConnector } from '../adapters/starrocks';
 import { openLowdbStore } from '../adapters/store/lowdb';
-import { startTerminal } from '../adapters/terminal';
+import { startTerminal, type TerminalSession } from '../adapters/terminal';
+import { chooseTerminalUser, terminalGreeting } from '../adapters/terminal/greeting';
 
 interface Flags {
   terminal: boolean;
-  user: string;
+  /** --as NAME (or USER_NAME); null = the default terminal user of the configuration. */
+  user: string | null;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { terminal: false, user: process.env.USER_NAME ?? 'admin1' };
+  const flags: Flags = { terminal: false, user: process.env.USER_NAME ?? null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--terminal') flags.terminal = true;
@@ -41,9 +46,11 @@ function parseFlags(argv: string[]): Flags {
   return flags;
 }
 
-function makeLogger(toFile: string | null): Logger {
+async function makeLogger(toFile: string | null): Promise<Logger> {
   // JSON logs (pino). In the terminal chat they go to a file so they do not mix with the chat.
+  // The file is open before the logger is used, so an exit at any moment can flush it.
   const destination = toFile ? pino.destination({ dest: toFile, mkdir: true, sync: false }) : pino.destination(1);
+  if (toFile) await once(destination, 'ready');
   return pino({ level: process.env.LOG_LEVEL ?? 'info', redact: ['password', 'accessKeySecret', 'token', 'secret'] }, destination) as unknown as Logger;
 }
 
@@ -54,27 +61,29 @@ async function main(): Promise<void> {
   const dingtalkConfigured = Boolean(env.DINGTALK_CLIENT_ID && env.DINGTALK_CLIENT_SECRET);
   const useTerminal = flags.terminal || (!slackConfigured && !dingtalkConfigured);
   const dataDir = resolve(env.BOT_DATA_DIR ?? './data');
-  mkdirSync(dataDir, { recursive: true });
-  const log = makeLogger(useTerminal ? join(dataDir, 'bot.log') : null);
-
+  // Configuration first: a problem is reported before any simulator, store or log file exists.
+  if (env.BOT_STORE_URL) {
+    throw new ConfigError([`BOT_STORE_URL: the MySQL store is not available in this version; unset it to use the embedded store under ${dataDir}`], 'environment');
+  }
   const configPath = resolve(env.BACKUP_BOT_CONFIG ?? './config.yml');
+  const fileConfig = configFileExists(configPath) ? loadConfig(configPath, env) : null;
+
+  mkdirSync(dataDir, { recursive: true });
+  const log = await makeLogger(useTerminal ? join(dataDir, 'bot.log') : null);
   let config: BotConfig;
   let closeSandbox: (() => Promise<void>) | null = null;
-  if (configFileExists(configPath)) {
-    config = loadConfig(configPath, env);
+  if (fileConfig) {
+    config = fileConfig;
     log.info({ config: configPath, instances: config.instances.length }, 'configuration loaded');
   } else {
     // The simulators are loaded only when the sandbox starts.
     const { startSandboxSimulators } = await import('../sim/sandbox');
-    const sandbox = await startSandboxSimulators({ stepMs: 400 });
+    const sandbox = await startSandboxSimulators({ stepMs: 400, dataDir });
     closeSandbox = sandbox.close;
     config = sandboxConfig(sandbox.description);
     log.info({ sims: sandbox.description.instances }, 'no configuration file: running the sandbox');
   }
 
-  if (env.BOT_STORE_URL) {
-    throw new ConfigError([`BOT_STORE_URL: the MySQL store is not available in this version; unset it to use the embedded store under ${dataDir}`], 'environment');
-  }
   const store = await openLowdbStore(dataDir);
   const bot = await createBot({
     config,
@@ -126,6 +135,37 @@ async function main(): Promise<void> {
     stops.push(() => dingtalk.stop());
   }
 
+  // Instances whose every channel is on a platform nobody serves here: warned once, per instance.
+  const served = new Set<Platform>([...bot.notifiers.keys(), ...(useTerminal ? (['terminal'] as const) : [])]);
+  const unreachable = unreachableInstances(config.instances, served);
+  for (const u of unreachable) log.warn({ instanceId: u.instanceId, channels: u.platforms }, u.message);
+
+  // The terminal chat registers before the bot starts, so what a backup resumed at start-up
+  // announces reaches it too (an announcement for a platform with no surface is dropped).
+  let terminal: TerminalSession | null = null;
+  if (useTerminal) {
+    const { user, note } = chooseTerminalUser(config, flags.user);
+    const me = bot.core.resolveActor('terminal', user);
+    const notes = [...(note ? [note] : []), ...unreachable.map((u) => u.message)];
+    const greeting = terminalGreeting({ config, dataDir, user, displayName: me.personId ? (me.displayName ?? null) : null, notes });
+    terminal = startTerminal({
+      core: bot.core,
+      input: process.stdin,
+      output: process.stdout,
+      user,
+      interactive: Boolean(process.stdin.isTTY),
+      greeting,
+      // Piped input: let the backups this session's commands started end, and the queued
+      // announcements go out, before leaving (not backups resumed from an earlier run).
+      beforeExit: async () => {
+        await bot.startedHere.ended('terminal');
+        await bot.runner.idle();
+        await bot.deliverNow();
+      },
+    });
+    bot.notifiers.set('terminal', terminal.notifier);
+  }
+
   await bot.start();
 
   let stopping = false;
@@ -141,25 +181,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  if (useTerminal) {
-    const user = flags.user;
-    const greeting = config.sandbox
-      ? `StarRocks backup bot, sandbox mode (simulated StarRocks and OSS; data in ${dataDir}). You are ${user}; /as NAME switches user. Type /backup help.`
-      : `StarRocks backup bot (${config.source}). You are ${user}; /as NAME switches user. Type /backup help.`;
-    const terminal = startTerminal({
-      core: bot.core,
-      input: process.stdin,
-      output: process.stdout,
-      user,
-      interactive: Boolean(process.stdin.isTTY),
-      greeting,
-      // Piped input: let running work and queued announcements finish before leaving.
-      beforeExit: async () => {
-        await bot.runner.idle();
-        await bot.deliverNow();
-      },
-    });
-    bot.notifiers.set('terminal', terminal.notifier);
+  if (terminal) {
     bot.runner.kick('outbox');
     await terminal.done;
     await shutdown(0);

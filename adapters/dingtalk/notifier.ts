@@ -10,6 +10,7 @@ import type { Reply } from '../../src/reply';
 import { OutsideError } from '../../src/domain/errors';
 import type { ChannelAddress } from '../../src/domain/types';
 import type { DeliveredMessage, Notifier } from '../../src/ports';
+import { EditThrottle } from '../chat/edit-throttle';
 import type { SurfaceLogger } from './logger';
 import { renderMarkdown } from './markdown';
 import type { Messenger } from './messenger';
@@ -28,32 +29,22 @@ export interface DingTalkNotifierOptions {
   sleep?: Sleep;
 }
 
-interface Waiter {
-  resolve: (m: DeliveredMessage) => void;
-  reject: (e: unknown) => void;
-}
-
-interface EditSlot {
-  message: DeliveredMessage;
-  lastEditAt: number;
-  draining: boolean;
-  pending: { reply: Reply; waiters: Waiter[] } | null;
-}
-
 /** Message ids of markdown fallbacks start with this: they cannot be edited. */
 const MARKDOWN_ID = 'md:';
 
 export class DingTalkNotifier implements Notifier {
   readonly platform = 'dingtalk' as const;
-  private readonly slots = new Map<string, EditSlot>();
-  private readonly interval: number;
-  private readonly now: () => number;
+  private readonly edits: EditThrottle;
   private readonly sleep: Sleep;
 
   constructor(private readonly opts: DingTalkNotifierOptions) {
-    this.interval = opts.minEditIntervalMs ?? 3000;
-    this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? realSleep;
+    this.edits = new EditThrottle({
+      intervalMs: opts.minEditIntervalMs ?? 3000,
+      now: opts.now ?? Date.now,
+      sleep: this.sleep,
+      edit: (message, reply) => this.edit(message, reply),
+    });
   }
 
   async post(channel: ChannelAddress, reply: Reply): Promise<DeliveredMessage> {
@@ -73,45 +64,7 @@ export class DingTalkNotifier implements Notifier {
   }
 
   update(message: DeliveredMessage, reply: Reply): Promise<DeliveredMessage> {
-    const key = `${message.channelId}/${message.messageId}`;
-    let slot = this.slots.get(key);
-    if (slot === undefined) {
-      this.prune();
-      slot = { message, lastEditAt: Number.NEGATIVE_INFINITY, draining: false, pending: null };
-      this.slots.set(key, slot);
-    }
-    const target = slot;
-    return new Promise<DeliveredMessage>((resolve, reject) => {
-      if (target.pending === null) target.pending = { reply, waiters: [{ resolve, reject }] };
-      else {
-        target.pending.reply = reply; // the latest content wins
-        target.pending.waiters.push({ resolve, reject });
-      }
-      if (!target.draining) void this.drain(target);
-    });
-  }
-
-  private async drain(slot: EditSlot): Promise<void> {
-    slot.draining = true;
-    try {
-      while (slot.pending !== null) {
-        const wait = slot.lastEditAt + this.interval - this.now();
-        if (wait > 0) await this.sleep(wait);
-        const batch = slot.pending;
-        slot.pending = null;
-        try {
-          const delivered = await this.edit(slot.message, batch.reply);
-          slot.message = delivered;
-          for (const w of batch.waiters) w.resolve(delivered);
-        } catch (err) {
-          for (const w of batch.waiters) w.reject(err);
-        } finally {
-          slot.lastEditAt = this.now();
-        }
-      }
-    } finally {
-      slot.draining = false;
-    }
+    return this.edits.update(message, reply);
   }
 
   private async edit(message: DeliveredMessage, reply: Reply): Promise<DeliveredMessage> {
@@ -129,12 +82,4 @@ export class DingTalkNotifier implements Notifier {
     }
   }
 
-  /** Forgets idle cards whose last update is older than the interval. */
-  private prune(): void {
-    if (this.slots.size < 256) return;
-    const now = this.now();
-    for (const [key, slot] of this.slots) {
-      if (!slot.draining && slot.pending === null && now - slot.lastEditAt > this.interval) this.slots.delete(key);
-    }
-  }
 }

@@ -7,6 +7,7 @@
 import type { Reply } from '../../src/reply';
 import type { ChannelAddress } from '../../src/domain/types';
 import type { DeliveredMessage, Notifier } from '../../src/ports';
+import { EditThrottle } from '../chat/edit-throttle';
 import { OutsideError } from '../../src/domain/errors';
 import type { SurfaceLogger } from './logger';
 import { renderMessageDetailed } from './render-blocks';
@@ -23,29 +24,19 @@ export interface SlackNotifierOptions {
   maxRateLimitWaits?: number;
 }
 
-interface Waiter {
-  resolve: (m: DeliveredMessage) => void;
-  reject: (e: unknown) => void;
-}
-
-interface EditSlot {
-  message: DeliveredMessage;
-  lastEditAt: number;
-  draining: boolean;
-  pending: { reply: Reply; waiters: Waiter[] } | null;
-}
-
 export class SlackNotifier implements Notifier {
   readonly platform = 'slack' as const;
-  private readonly slots = new Map<string, EditSlot>();
-  private readonly interval: number;
-  private readonly now: () => number;
+  private readonly edits: EditThrottle;
   private readonly sleep: Sleep;
 
   constructor(private readonly opts: SlackNotifierOptions) {
-    this.interval = opts.minEditIntervalMs ?? 3000;
-    this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? realSleep;
+    this.edits = new EditThrottle({
+      intervalMs: opts.minEditIntervalMs ?? 3000,
+      now: opts.now ?? Date.now,
+      sleep: this.sleep,
+      edit: (message, reply) => this.edit(message, reply),
+    });
   }
 
   async post(channel: ChannelAddress, reply: Reply): Promise<DeliveredMessage> {
@@ -59,46 +50,7 @@ export class SlackNotifier implements Notifier {
   }
 
   update(message: DeliveredMessage, reply: Reply): Promise<DeliveredMessage> {
-    const key = `${message.channelId}/${message.messageId}`;
-    let slot = this.slots.get(key);
-    if (slot === undefined) {
-      this.prune();
-      slot = { message, lastEditAt: Number.NEGATIVE_INFINITY, draining: false, pending: null };
-      this.slots.set(key, slot);
-    }
-    const target = slot;
-    return new Promise<DeliveredMessage>((resolve, reject) => {
-      if (target.pending === null) target.pending = { reply, waiters: [{ resolve, reject }] };
-      else {
-        target.pending.reply = reply; // the latest content wins
-        target.pending.waiters.push({ resolve, reject });
-      }
-      if (!target.draining) void this.drain(target);
-    });
-  }
-
-  /** Sends the waiting edit of one message, spaced from the previous one, until none waits. */
-  private async drain(slot: EditSlot): Promise<void> {
-    slot.draining = true;
-    try {
-      while (slot.pending !== null) {
-        const wait = slot.lastEditAt + this.interval - this.now();
-        if (wait > 0) await this.sleep(wait);
-        const batch = slot.pending;
-        slot.pending = null;
-        try {
-          const delivered = await this.edit(slot.message, batch.reply);
-          slot.message = delivered;
-          for (const w of batch.waiters) w.resolve(delivered);
-        } catch (err) {
-          for (const w of batch.waiters) w.reject(err);
-        } finally {
-          slot.lastEditAt = this.now();
-        }
-      }
-    } finally {
-      slot.draining = false;
-    }
+    return this.edits.update(message, reply);
   }
 
   private async edit(message: DeliveredMessage, reply: Reply): Promise<DeliveredMessage> {
@@ -124,14 +76,6 @@ export class SlackNotifier implements Notifier {
     return { text, blocks };
   }
 
-  /** Forgets idle messages whose last edit is older than the interval. */
-  private prune(): void {
-    if (this.slots.size < 256) return;
-    const now = this.now();
-    for (const [key, slot] of this.slots) {
-      if (!slot.draining && slot.pending === null && now - slot.lastEditAt > this.interval) this.slots.delete(key);
-    }
-  }
 
   private callOpts(): { sleep: Sleep; logger: SurfaceLogger; maxRateLimitWaits?: number } {
     return {

@@ -195,6 +195,12 @@ export class MysqlStarRocksClient implements StarRocksClient {
     return parseBackupRow(row, await this.feZone());
   }
 
+  async backupSlot(database: string): Promise<BackupJob | null> {
+    const rows = await this.fe.query(`SHOW BACKUP FROM ${q.db(database)}`);
+    const row = rows[0];
+    return row ? parseBackupRow(row, await this.feZone()) : null;
+  }
+
   async showSnapshot(repository: string, snapshotName: string): Promise<SnapshotStatus> {
     q.snap(snapshotName);
     const rows = await this.fe.query(`SHOW SNAPSHOT ON ${q.repo(repository)} WHERE SNAPSHOT = ?`, [snapshotName]);

@@ -5,7 +5,8 @@
 import type { Reply } from '../../src/reply';
 import type { ChannelAddress } from '../../src/domain/types';
 import type { DeliveredMessage, Notifier } from '../../src/ports';
-import { newChoices, renderProgressLine, renderReply, sanitize, type ChoiceNumbering } from './render';
+import { renderProgressLine } from './progress-line';
+import { newChoices, renderReply, sanitize, type ChoiceNumbering } from './render';
 import type { Screen } from './screen';
 
 export interface AnnouncementSink {

@@ -18,19 +18,19 @@ export interface RenderOptions {
   color: boolean;
 }
 
-const MARKERS: Record<Tone, string> = { success: '✔', error: '✖', warning: '⚠', info: 'ℹ' };
+export const MARKERS: Record<Tone, string> = { success: '✔', error: '✖', warning: '⚠', info: 'ℹ' };
 const TONE_COLORS: Record<Tone, number> = { success: 32, error: 31, warning: 33, info: 36 };
 const INDENT = '  ';
 const MAX_LABEL_WIDTH = 28;
 
-interface Paint {
+export interface Paint {
   bold(text: string): string;
   dim(text: string): string;
   tone(tone: Tone, text: string): string;
   danger(text: string): string;
 }
 
-function painter(color: boolean): Paint {
+export function painter(color: boolean): Paint {
   const sgr = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   return {
     bold: (t) => sgr(1, t),
@@ -133,35 +133,4 @@ export function renderReply(reply: Reply, choices: ChoiceNumbering, options: Ren
   for (const note of reply.notes ?? []) lines.push(...indentLines(inline(note, paint), `${INDENT}· `, `${INDENT}  `).map(paint.dim));
   if (choices.buttons.length > before) lines.push(paint.dim(`${INDENT}(type a number to choose)`));
   return `${lines.join('\n')}\n`;
-}
-
-/**
- * One line for a progress message edited in place: marker, title and the text's lines joined.
- * When it does not fit, the title stays (which work this is) and the end of the text stays
- * (where the numbers that change usually are); the middle gives way.
- */
-export function renderProgressLine(reply: Reply, width: number, options: RenderOptions = { color: false }): string {
-  const paint = painter(options.color);
-  const body = sanitize(reply.text)
-    .replace(/\*([^*\n]+)\*/g, '$1')
-    .split('\n')
-    .map((line) => line.trim().replace(/^- /, ''))
-    .filter((line) => line !== '')
-    .join(' · ');
-  const max = Math.max(10, width - 2);
-  const title = Array.from(reply.title ? sanitize(reply.title) : '');
-  const text = Array.from(body);
-  let line: string;
-  if (title.length === 0 || text.length === 0) {
-    const only = title.length > 0 ? title : text;
-    line = only.length > max ? `${only.slice(0, max - 1).join('')}…` : only.join('');
-  } else if (title.length + 3 + text.length <= max) {
-    line = `${title.join('')} — ${body}`;
-  } else {
-    const titleRoom = Math.min(title.length, Math.max(8, Math.floor(max / 2)));
-    const shownTitle = titleRoom < title.length ? `${title.slice(0, titleRoom - 1).join('')}…` : title.join('');
-    const room = Math.max(1, max - Array.from(shownTitle).length - 4);
-    line = `${shownTitle} — …${text.slice(-room).join('')}`;
-  }
-  return `${paint.tone(reply.tone, MARKERS[reply.tone])} ${line}`;
 }

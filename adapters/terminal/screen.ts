@@ -1,7 +1,10 @@
 // The terminal's output: blocks of text, a prompt on a TTY, and progress lines that a TTY
-// rewrites in place (the line just above the prompt) while a pipe gets one line per change.
+// rewrites in place (the line just above the prompt) while a pipe gets at most one line every
+// few seconds per message (a log, not an animation), each in full.
 
 const CLEAR_LINE = '\r\u001b[K';
+/** On a pipe, at most one progress line per message this often. */
+export const PIPE_PROGRESS_INTERVAL_MS = 5000;
 const UP_AND_CLEAR = '\u001b[1A\r\u001b[K';
 
 export interface PromptControl {
@@ -15,11 +18,14 @@ export class Screen {
   private lastProgressKey: string | null = null;
   /** Last progress text per key, so a pipe does not get the same line twice. */
   private readonly lastProgressText = new Map<string, string>();
+  /** When a pipe last got a progress line of each key. */
+  private readonly lastProgressAt = new Map<string, number>();
   private prompt: PromptControl | null = null;
 
   constructor(
     private readonly output: NodeJS.WritableStream,
     readonly interactive: boolean,
+    private readonly now: () => number = Date.now,
   ) {}
 
   attachPrompt(prompt: PromptControl): void {
@@ -33,10 +39,10 @@ export class Screen {
     this.promptShown = false;
   }
 
-  /** Columns of the terminal, for progress lines that must not wrap (a pipe has room for more). */
+  /** Columns of the terminal, for progress lines that must not wrap (a pipe: no limit). */
   get width(): number {
     const columns = (this.output as { columns?: unknown }).columns;
-    if (!this.interactive) return 240;
+    if (!this.interactive) return Number.POSITIVE_INFINITY;
     return typeof columns === 'number' && columns > 20 ? columns : 80;
   }
 
@@ -57,11 +63,18 @@ export class Screen {
     if (reprompt) this.showPrompt();
   }
 
-  /** A progress line of one message: rewritten in place on a TTY, a new line (when changed) otherwise. */
+  /**
+   * A progress line of one message: rewritten in place on a TTY; on a pipe a new line, when it
+   * changed and the last one of that message is a few seconds old (the final summary is printed
+   * by `print`, always).
+   */
   progress(key: string, line: string): void {
     if (!this.interactive) {
-      if (this.lastProgressText.get(key) === line) return;
+      const at = this.now();
+      const last = this.lastProgressAt.get(key);
+      if (this.lastProgressText.get(key) === line || (last !== undefined && at - last < PIPE_PROGRESS_INTERVAL_MS)) return;
       this.rememberProgress(key, line);
+      this.lastProgressAt.set(key, at);
       this.write(`${line}\n`);
       return;
     }
@@ -79,13 +92,17 @@ export class Screen {
     // Bounded: a long session with many progress messages keeps only the recent ones.
     if (this.lastProgressText.size > 200) {
       const oldest = this.lastProgressText.keys().next().value;
-      if (oldest !== undefined) this.lastProgressText.delete(oldest);
+      if (oldest !== undefined) {
+        this.lastProgressText.delete(oldest);
+        this.lastProgressAt.delete(oldest);
+      }
     }
   }
 
   /** Ends a progress line's life: the next update of that message starts a new line. */
   forgetProgress(key: string): void {
     this.lastProgressText.delete(key);
+    this.lastProgressAt.delete(key);
     if (this.lastProgressKey === key) this.lastProgressKey = null;
   }
 

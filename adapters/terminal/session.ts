@@ -27,6 +27,8 @@ export interface TerminalOptions {
   beforeExit?: () => Promise<void>;
   /** Printed first, instead of the default greeting (which only a TTY gets). */
   greeting?: string;
+  /** Milliseconds now (tests): paces the progress lines a pipe gets. */
+  now?: () => number;
 }
 
 export interface TerminalSession {
@@ -51,7 +53,7 @@ export const TERMINAL_HELP = [
 const USER_NAME = /^[^\s]{1,64}$/;
 
 export function startTerminal(opts: TerminalOptions): TerminalSession {
-  const screen = new Screen(opts.output, opts.interactive);
+  const screen = new Screen(opts.output, opts.interactive, opts.now);
   const channel: ChannelAddress = { platform: 'terminal', channelId: opts.channelId ?? 'terminal' };
   const color = opts.interactive;
   let user = opts.user;
@@ -146,7 +148,8 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     }
     const button = choices.buttons[n - 1];
     if (button === undefined) {
-      say(`No choice ${n}: choose 1 to ${choices.buttons.length}.`);
+      const count = choices.buttons.length;
+      say(count === 1 ? `No choice ${n}: the only choice is 1.` : `No choice ${n}: choose 1 to ${count}.`);
       return;
     }
     if (button.confirm) {
@@ -158,10 +161,19 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     await act(button);
   }
 
-  async function answer(button: Button, text: string): Promise<void> {
+  /** The answer to an open y/N question; false when the line is not one (it is then a new command). */
+  async function answer(button: Button, text: string): Promise<boolean> {
     pendingConfirm = null;
-    if (/^(y|yes)$/i.test(text)) await act(button);
-    else say(`  ${sanitize(button.confirm?.deny ?? 'Cancelled')}: nothing was done.`);
+    if (/^(y|yes)$/i.test(text)) {
+      await act(button);
+      return true;
+    }
+    if (/^(n|no)?$/i.test(text)) {
+      say(`  ${sanitize(button.confirm?.deny ?? 'Cancelled')}: nothing was done.`);
+      return true;
+    }
+    say(`  Not answered, so "${sanitize(button.confirm?.title ?? 'the question')}" is cancelled: nothing was done. Running your new command.`);
+    return false;
   }
 
   function switchUser(name: string): void {
@@ -186,7 +198,7 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   async function handle(line: string): Promise<void> {
     if (quitting) return;
     const text = line.trim();
-    if (pendingConfirm !== null) return answer(pendingConfirm, text);
+    if (pendingConfirm !== null && (await answer(pendingConfirm, text))) return;
     if (fill !== null) return fillStep(text);
     if (text === '') return;
     if (/^\d{1,9}$/.test(text)) return choose(Number(text));

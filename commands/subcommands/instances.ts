@@ -1,4 +1,4 @@
-import { checkKnown, defineCommand } from '../command';
+import { checkKnown, checkWords, defineCommand } from '../command';
 import { describeSchedule } from '../../src/domain/settings';
 import { formatBytes, formatLocal } from '../../src/domain/format';
 import { reply } from '../../src/reply';
@@ -14,6 +14,7 @@ export const instancesCommand = defineCommand({
   role: 'viewer',
   parse(tokens) {
     checkKnown(tokens, { usage });
+    checkWords(tokens, 1, usage);
     return {};
   },
   async scope() {

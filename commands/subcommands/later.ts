@@ -11,7 +11,7 @@ import { reply } from '../../src/reply';
 import type { Reply } from '../../src/reply';
 
 function notYet(what: string): Reply {
-  return reply(`${what} is not available in this version of the bot yet; nothing was changed.`, { tone: 'warning' });
+  return reply(`${what} is not available in this version of the bot; it comes in a later version. Nothing was changed.`, { tone: 'warning' });
 }
 
 const restoreUsage = '/backup restore <bk-...> to <instance> [databases=db1,db2]';
@@ -21,6 +21,7 @@ export const restoreCommand: AnyCommand = defineCommand<{ set: string; target: s
   usage: restoreUsage,
   examples: ['/backup restore bk-20261124-0230-prod-1 to staging-1', '/backup restore bk-20261124-0230-prod-1 to staging-1 databases=sales'],
   role: 'operator',
+  comingLater: true,
   options: ['databases'],
   parse(tokens) {
     checkKnown(tokens, { usage: restoreUsage, options: ['databases'] });
@@ -52,6 +53,7 @@ export const verifyCommand: AnyCommand = defineCommand<{ restore: string; full: 
   usage: verifyUsage,
   examples: ['/backup verify rs-20261124-1015-staging-1', '/backup verify rs-20261124-1015-staging-1 --full'],
   role: 'operator',
+  comingLater: true,
   flags: ['full'],
   parse(tokens) {
     checkKnown(tokens, { usage: verifyUsage, flags: ['full'] });

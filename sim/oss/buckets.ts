@@ -1,6 +1,7 @@
 // The simulator's buckets and objects, kept in memory, with keys in UTF-8 byte order.
 
 import { createHash } from 'node:crypto';
+import type { BucketJournal } from './persist';
 
 export interface OssBucketSpec {
   name: string;
@@ -48,8 +49,16 @@ export class SimBucket {
   constructor(
     readonly spec: OssBucketSpec,
     private readonly now: () => Date,
+    /** Where every change is also written (the sandbox's files); none = memory only. */
+    private readonly journal: BucketJournal | null = null,
   ) {
     this.createdAt = now();
+  }
+
+  /** Puts objects back as they were (loaded from the journal), without writing them again. */
+  restore(entries: Iterable<{ key: string; object: StoredObject }>): void {
+    for (const { key, object } of entries) this.objects.set(key, object);
+    this.sorted = null;
   }
 
   get name(): string {
@@ -63,6 +72,7 @@ export class SimBucket {
       lastModified: this.now(),
       contentType,
     };
+    this.journal?.put(key, object);
     if (!this.objects.has(key)) this.sorted = null;
     this.objects.set(key, object);
     return object;
@@ -85,7 +95,10 @@ export class SimBucket {
 
   delete(key: string): boolean {
     const existed = this.objects.delete(key);
-    if (existed) this.deletedSinceSort = true;
+    if (existed) {
+      this.journal?.delete(key);
+      this.deletedSinceSort = true;
+    }
     return existed;
   }
 

@@ -5,10 +5,12 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { bucketInfo, bucketLifecycle, bucketLocation, bucketStat, bucketVersioning, bucketWorm, listObjects } from './bucket-api';
 import { SimBucket, type OssBucketSpec } from './buckets';
 import { errorResponse, type ErrorContext, type SimResponse } from './errors';
 import { OssFaults } from './faults';
+import { BucketFiles } from './persist';
 import { deleteMultipleObjects, deleteObject, getObject, putObject } from './object-api';
 import type { SimRequest } from './request';
 import { checkV1, SIGNED_SUBRESOURCES } from './signature';
@@ -45,6 +47,8 @@ export interface OssServerOptions {
   credentials: { accessKeyId: string; accessKeySecret: string }[];
   /** The server's clock, for RequestTimeTooSkewed and LastModified. */
   now?: () => Date;
+  /** Keep the objects in files under this folder (one folder per bucket), loaded at start. */
+  dataDir?: string;
 }
 
 const BUCKET_GETTERS = ['bucketInfo', 'location', 'versioning', 'worm', 'lifecycle', 'stat'] as const;
@@ -95,7 +99,10 @@ export async function startOssServer(opts: OssServerOptions): Promise<OssSimulat
   const requests: LoggedRequest[] = [];
   let requestCounter = 0;
   const addBucket = (spec: OssBucketSpec): void => {
-    buckets.set(spec.name, new SimBucket(spec, now));
+    const files = opts.dataDir === undefined ? null : new BucketFiles(join(opts.dataDir, spec.name));
+    const bucket = new SimBucket(spec, now, files);
+    if (files) bucket.restore(files.load());
+    buckets.set(spec.name, bucket);
   };
   opts.buckets.forEach(addBucket);
 

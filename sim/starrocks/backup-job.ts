@@ -7,6 +7,7 @@ import { inBatches, timedOut, type JobContext, type SimJob } from './job-common'
 import { md5Hex } from './repo-store';
 import type { SnapshotInfo } from './snapshots';
 import { snapshotKey } from './snapshots';
+import { dateOf, iso, tableFromState, tableToState, type BackupJobState } from './state';
 import { backupTimestamp, feTime, feTimeOrNull } from './time';
 import type { BackupState } from './types';
 
@@ -211,6 +212,52 @@ export class BackupJob implements SimJob {
     if (this.jobId !== -1) this.jobId = newJobId;
     if (this.state === 'SNAPSHOTING') this.state = 'PENDING';
     if (this.state === 'UPLOADING') this.state = 'UPLOAD_SNAPSHOT';
+  }
+
+  /** The job as the FE's log keeps it across a restart. */
+  toState(): BackupJobState {
+    return {
+      type: 'backup',
+      jobId: this.jobId,
+      label: this.label,
+      dbName: this.dbName,
+      repoName: this.repoName,
+      tableNames: [...this.tableNames],
+      createTime: this.createTime.toISOString(),
+      timeoutSeconds: this.timeoutSeconds,
+      state: this.state,
+      finishedTime: iso(this.finishedTime),
+      snapshotFinishedTime: iso(this.snapshotFinishedTime),
+      uploadFinishedTime: iso(this.uploadFinishedTime),
+      status: this.status,
+      unfinishedTasks: this.unfinishedTasks,
+      progress: this.progress,
+      taskErrMsg: this.taskErrMsg,
+      captured: this.captured.map(({ table, dbId }) => ({ table: tableToState(table), dbId })),
+      info: this.info,
+      uploadTaskId: this.uploadTaskId,
+      tabletCount: this.tabletCount,
+      byTablet: [...this.byTablet.entries()],
+    };
+  }
+
+  static fromState(s: BackupJobState): BackupJob {
+    const job = new BackupJob(s.label, s.dbName, s.repoName, s.tableNames, new Date(s.createTime), s.timeoutSeconds);
+    job.jobId = s.jobId;
+    job.state = s.state;
+    job.finishedTime = dateOf(s.finishedTime);
+    job.snapshotFinishedTime = dateOf(s.snapshotFinishedTime);
+    job.uploadFinishedTime = dateOf(s.uploadFinishedTime);
+    job.status = s.status;
+    job.unfinishedTasks = s.unfinishedTasks;
+    job.progress = s.progress;
+    job.taskErrMsg = s.taskErrMsg;
+    job.captured = s.captured.map(({ table, dbId }) => ({ table: tableFromState(table), dbId }));
+    job.info = s.info;
+    job.uploadTaskId = s.uploadTaskId;
+    job.tabletCount = s.tabletCount;
+    job.byTablet = new Map(s.byTablet);
+    return job;
   }
 
   row(zone: string): (string | null)[] {

@@ -1,6 +1,7 @@
 // The FE catalog of one simulated instance: databases, tables, partitions, indexes, tablets,
 // with numeric ids as StarRocks assigns them (they name the directories of a snapshot, §5).
 
+import { tableFromState, tableToState, type DatabaseState } from './state';
 import type { SimDatabaseSpec, SimTableKind, SimTableSpec } from './types';
 
 export const TABLETS_PER_PARTITION = 3;
@@ -61,6 +62,18 @@ export class Catalog {
 
   newId(): number {
     return this.nextId++;
+  }
+
+  /** What a restart keeps: every database and table with its ids, and the next id. */
+  toState(): { nextId: number; databases: DatabaseState[] } {
+    return { nextId: this.nextId, databases: this.databases().map((db) => ({ id: db.id, name: db.name, tables: db.tables.map(tableToState) })) };
+  }
+
+  /** Replaces the whole catalog with one kept by `toState`. */
+  loadState(state: { nextId: number; databases: DatabaseState[] }): void {
+    this.dbs.clear();
+    for (const db of state.databases) this.dbs.set(db.name, { id: db.id, name: db.name, tables: db.tables.map(tableFromState) });
+    this.nextId = state.nextId;
   }
 
   databases(): SimDatabase[] {

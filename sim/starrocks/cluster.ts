@@ -11,6 +11,7 @@ import {
 } from './show-results';
 import { showSnapshot } from './snapshots';
 import { parseStatement, type Statement } from './sql';
+import type { ClusterState } from './state';
 import { SqlError, type ResultSet, type SimInstanceSpec, type StatementResult } from './types';
 
 export interface Session {
@@ -25,6 +26,11 @@ export function parseVersion(v: string): { major: number; minor: number; patch: 
 
 const one = (column: string, value: string | null): ResultSet => ({ columns: [column], rows: [[value]] });
 
+/** Statements that change what a restart keeps (catalog, repositories, job slots). */
+const CHANGES_STATE: ReadonlySet<Statement['kind']> = new Set([
+  'create_database', 'drop_database', 'create_repository', 'drop_repository', 'backup', 'restore', 'cancel_job',
+]);
+
 export class SimCluster {
   readonly catalog: Catalog;
   readonly faults = new SimFaults();
@@ -35,6 +41,8 @@ export class SimCluster {
   queries = 0;
   /** Set by the server: closes every client connection of this instance. */
   dropConnections: () => void = () => undefined;
+  /** Called after anything a restart keeps may have changed (the sandbox writes its file). */
+  onChange: () => void = () => undefined;
   private readonly startedAt: Date;
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
@@ -71,7 +79,12 @@ export class SimCluster {
 
   /** Runs `steps` scheduler ticks (serialized with the automatic ticker). */
   advance(steps = 1): Promise<void> {
-    for (let i = 0; i < steps; i++) this.chain = this.chain.then(() => this.jobs.tick()).catch(() => undefined);
+    for (let i = 0; i < steps; i++) {
+      this.chain = this.chain
+        .then(() => this.jobs.tick())
+        .then(() => this.onChange())
+        .catch(() => undefined);
+    }
     return this.chain;
   }
 
@@ -100,7 +113,28 @@ export class SimCluster {
 
   async execute(sql: string, session: Session): Promise<StatementResult> {
     this.queries++;
-    return this.run(parseStatement(sql), session);
+    const statement = parseStatement(sql);
+    try {
+      return await this.run(statement, session);
+    } finally {
+      if (CHANGES_STATE.has(statement.kind)) this.onChange();
+    }
+  }
+
+  /** What a restart of this FE keeps: catalog, repositories, job slots. */
+  toState(): ClusterState {
+    const catalog = this.catalog.toState();
+    return { version: 1, instance: this.id, ...catalog, repositories: this.repositories.toState(), ...this.jobs.toState() };
+  }
+
+  /**
+   * Comes back from a restart with a kept state: running jobs replay from their last logged
+   * state with new JobIds and go on by themselves (reference §2.4).
+   */
+  async loadState(state: ClusterState, endpoint?: (kept: string) => string): Promise<void> {
+    this.catalog.loadState(state);
+    await this.repositories.loadState(state.repositories, endpoint);
+    this.jobs.loadState(state);
   }
 
   private dbOf(name: string | null, session: Session): string {

@@ -5,7 +5,11 @@
 //                                  CANCELLED with `TaskErrMsg` [<task>: msg] and Status
 //                                  [COMMON_ERROR, msg: <msg>] (objects stay on OSS, §2.4).
 //   dropConnectionOn(pattern)      the next query whose text matches loses its connection
-//                                  (socket destroyed, no answer).
+//                                  (socket destroyed, no answer) before it runs: it never ran.
+//   dropAnswerOn(pattern)          the next query whose text matches runs, then its connection
+//                                  is lost before the answer: it ran, the client cannot know.
+//   unreachable() / reachable()    the FE stops answering (every connection is closed at once,
+//                                  new ones too), as in a network partition; jobs go on.
 //   hold(db, state) / release(db)  jobs of `db` stay in `state` until released (a slow job).
 //   refuseTable(db, table, msg?)   BACKUP naming that table fails at submit with `msg`
 //                                  (default: a 3.x analyzer's list-partition refusal, §2.1).
@@ -16,6 +20,8 @@ export class SimFaults {
   private readonly drops: RegExp[] = [];
   private readonly holds = new Map<string, string>();
   private readonly refused = new Map<string, string>();
+  private readonly answerDrops: RegExp[] = [];
+  private partitioned = false;
 
   failNextBackup(db: string, message = 'upload failed: connection reset by peer'): void {
     this.failBackups.set(db, message);
@@ -29,7 +35,31 @@ export class SimFaults {
   }
 
   dropConnectionOn(pattern: RegExp | string): void {
-    this.drops.push(typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i') : pattern);
+    this.drops.push(asPattern(pattern));
+  }
+
+  dropAnswerOn(pattern: RegExp | string): void {
+    this.answerDrops.push(asPattern(pattern));
+  }
+
+  /** True (and disarmed) when this query should run, then lose its connection. */
+  takeAnswerDrop(sql: string): boolean {
+    const i = this.answerDrops.findIndex((re) => re.test(sql));
+    if (i < 0) return false;
+    this.answerDrops.splice(i, 1);
+    return true;
+  }
+
+  unreachable(): void {
+    this.partitioned = true;
+  }
+
+  reachable(): void {
+    this.partitioned = false;
+  }
+
+  get isUnreachable(): boolean {
+    return this.partitioned;
   }
 
   /** True (and disarmed) when this query should lose its connection. */
@@ -64,7 +94,13 @@ export class SimFaults {
   clear(): void {
     this.failBackups.clear();
     this.drops.length = 0;
+    this.answerDrops.length = 0;
+    this.partitioned = false;
     this.holds.clear();
     this.refused.clear();
   }
+}
+
+function asPattern(pattern: RegExp | string): RegExp {
+  return typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i') : pattern;
 }

@@ -1,7 +1,10 @@
 // A StarRocks FE simulator speaking the MySQL protocol: one port per simulated instance.
 // Behaviour follows /work/shared/reference/starrocks-backup.md (see docs/simulator-conformance.md).
 
+import { join } from 'node:path';
+import { readState, writeAtomic } from '../state-file';
 import { SimCluster } from './cluster';
+import { clusterStateSchema } from './state';
 import { serveCluster, type WireServer } from './wire';
 import type { SimInstanceSpec } from './types';
 
@@ -24,12 +27,40 @@ export interface StarRocksSimulatorOptions {
    * state. 0 = no automatic ticks (tests call `instance(id).advance()`). Default 400.
    */
   stepMs?: number;
+  /**
+   * Keep each instance's state (catalog, repositories, jobs) in `<stateDir>/<id>.json`, written
+   * after every change and loaded at start: a restart finds the same jobs, as a real FE does.
+   */
+  stateDir?: string;
+  /** With `stateDir`: today's endpoint for a repository endpoint kept from an earlier start. */
+  endpoint?: (kept: string) => string;
 }
 
 export interface StarRocksSimulator {
   ports: Record<string, number>;
   instance(id: string): SimCluster;
   close(): Promise<void>;
+}
+
+/** Loads the kept state of one instance (if any), then writes it after every change. */
+async function keepState(cluster: SimCluster, path: string, endpoint?: (kept: string) => string): Promise<void> {
+  const kept = readState(path, clusterStateSchema);
+  if (kept !== null) await cluster.loadState(kept, endpoint);
+  let written = '';
+  let warned = false;
+  cluster.onChange = () => {
+    const text = JSON.stringify(cluster.toState());
+    if (text === written) return;
+    try {
+      writeAtomic(path, text);
+      written = text;
+    } catch (err) {
+      // The simulated FE goes on in memory; say it once rather than on every tick.
+      if (!warned) process.stderr.write(`StarRocks simulator: cannot keep the state of ${cluster.id} in ${path}: ${(err as Error).message}\n`);
+      warned = true;
+    }
+  };
+  cluster.onChange();
 }
 
 export async function startStarRocksSimulator(opts: StarRocksSimulatorOptions): Promise<StarRocksSimulator> {
@@ -43,6 +74,7 @@ export async function startStarRocksSimulator(opts: StarRocksSimulatorOptions): 
       if (clusters.has(spec.id)) throw new Error(`duplicate simulated instance id: ${spec.id}`);
       // Distinct id ranges per instance, so ids never collide across clusters.
       const cluster = new SimCluster(spec, clock, 10_001 + i * 1_000_000);
+      if (opts.stateDir !== undefined) await keepState(cluster, join(opts.stateDir, `${spec.id}.json`), opts.endpoint);
       const server = await serveCluster(cluster, opts.basePort ? opts.basePort + i : 0, { user: opts.user, password: opts.password });
       servers.push(server);
       clusters.set(spec.id, cluster);
@@ -50,6 +82,7 @@ export async function startStarRocksSimulator(opts: StarRocksSimulatorOptions): 
       cluster.startTicker(stepMs);
     }
   } catch (err) {
+    await Promise.all([...clusters.values()].map((c) => c.stop()));
     await Promise.all(servers.map((s) => s.close()));
     throw err;
   }

@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import type { Catalog } from './catalog';
 import type { SimFaults } from './faults';
 import type { SimRepository } from './repositories';
+import type { BackupJobState, RestoreJobState } from './state';
 
 export interface JobContext {
   now(): Date;
@@ -34,6 +35,8 @@ export interface SimJob {
   replay(newJobId: number): void;
   /** The SHOW BACKUP / SHOW RESTORE row. */
   row(zone: string): (string | null)[];
+  /** The job as the FE's log keeps it across a restart. */
+  toState(): BackupJobState | RestoreJobState;
 }
 
 export function isDone(job: SimJob): boolean {

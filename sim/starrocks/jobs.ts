@@ -4,6 +4,7 @@
 import { BACKUP_COLUMNS, BackupJob } from './backup-job';
 import { isDone, type JobContext, type SimJob } from './job-common';
 import { RESTORE_COLUMNS, RestoreJob } from './restore-job';
+import type { BackupJobState, RestoreJobState } from './state';
 import { readSnapshotInfo, snapshotExists } from './snapshots';
 import type { Statement } from './sql';
 import { SqlError, type ResultSet } from './types';
@@ -188,6 +189,26 @@ export class JobHandler {
   /** FE leader change: unfinished jobs get new ids and go back to their last logged state. */
   leaderChange(): void {
     for (const job of this.jobs()) if (!isDone(job)) job.replay(this.ctx.newId());
+  }
+
+  /** The job slots and submission counts, as a restart keeps them. */
+  toState(): { jobs: (BackupJobState | RestoreJobState)[]; backupSubmissions: [string, number][]; restoreSubmissions: [string, number][] } {
+    return {
+      jobs: this.jobs().map((j) => j.toState()),
+      backupSubmissions: [...this.backupSubmissions.entries()],
+      restoreSubmissions: [...this.restoreSubmissions.entries()],
+    };
+  }
+
+  /** After a restart: the kept jobs back in their slots, the unfinished ones replayed (§2.4). */
+  loadState(state: ReturnType<JobHandler['toState']>): void {
+    this.slots.clear();
+    for (const j of state.jobs) this.slots.set(j.dbName, j.type === 'backup' ? BackupJob.fromState(j) : RestoreJob.fromState(j));
+    this.backupSubmissions.clear();
+    for (const [name, n] of state.backupSubmissions) this.backupSubmissions.set(name, n);
+    this.restoreSubmissions.clear();
+    for (const [name, n] of state.restoreSubmissions) this.restoreSubmissions.set(name, n);
+    this.leaderChange();
   }
 
   /** Empties the slots of finished jobs (of one database, or all), as the history purge does. */

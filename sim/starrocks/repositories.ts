@@ -1,6 +1,7 @@
 // Repositories of one FE (reference §1): CREATE/DROP/SHOW, each one bound to its OSS location.
 
-import { parseLocation, RepoStore } from './repo-store';
+import { parseLocation, RepoStore, type StoreCredentials } from './repo-store';
+import type { RepositoryState } from './state';
 import { feTime } from './time';
 import { SqlError, type ResultSet } from './types';
 
@@ -15,6 +16,8 @@ export interface SimRepository {
   /** Key of `<location>/__starrocks_repository_<name>` inside the bucket. */
   rootKey: string;
   errMsg: string | null;
+  /** The OSS properties it was created with (kept across a restart). */
+  credentials: StoreCredentials;
 }
 
 export interface RepositoryRequest {
@@ -85,7 +88,31 @@ export class Repositories {
       store,
       rootKey,
       errMsg: null,
+      credentials: { endpoint, accessKeyId, accessKeySecret },
     });
+  }
+
+  toState(): RepositoryState[] {
+    return this.all().map(({ store: _store, credentials, ...r }) => ({ ...r, ...credentials }));
+  }
+
+  /**
+   * Repositories kept by `toState`, reconnected to their locations. `endpoint` maps a kept
+   * endpoint to today's (the sandbox's OSS may listen on another port after a restart).
+   */
+  async loadState(states: RepositoryState[], endpoint: (kept: string) => string = (e) => e): Promise<void> {
+    this.repos.clear();
+    for (const { endpoint: kept, accessKeyId, accessKeySecret, ...r } of states) {
+      const credentials = { endpoint: endpoint(kept), accessKeyId, accessKeySecret };
+      const bucket = parseLocation(r.location)?.bucket ?? '';
+      let store: RepoStore;
+      try {
+        store = await RepoStore.open(bucket, credentials, this.deps.regionHint);
+      } catch (err) {
+        throw new Error(`repository ${r.name} cannot reach ${r.location}: ${(err as Error).message}`);
+      }
+      this.repos.set(r.name, { ...r, store, credentials });
+    }
   }
 
   /** DROP REPOSITORY: forgets the FE record only; objects stay (§1.3). */

@@ -6,6 +6,7 @@ import type { SimTable } from './catalog';
 import { inBatches, timedOut, type JobContext, type SimJob } from './job-common';
 import { isNotFound, md5Hex } from './repo-store';
 import { snapshotKey, stripChecksum, type SnapshotInfo } from './snapshots';
+import { dateOf, iso, type RestoreJobState } from './state';
 import { feTime, feTimeOrNull } from './time';
 import type { RestoreState } from './types';
 
@@ -202,6 +203,51 @@ export class RestoreJob implements SimJob {
     if (this.jobId !== -1) this.jobId = newJobId;
     if (this.state === 'DOWNLOADING') this.state = 'DOWNLOAD';
     if (this.state === 'COMMITTING') this.state = 'COMMIT';
+  }
+
+  /** The job as the FE's log keeps it across a restart. */
+  toState(): RestoreJobState {
+    return {
+      type: 'restore',
+      jobId: this.jobId,
+      label: this.label,
+      backupTimestamp: this.backupTimestamp,
+      dbName: this.dbName,
+      repoName: this.repoName,
+      info: this.info,
+      targets: this.targets.map((t) => ({ ...t })),
+      replicationNum: this.replicationNum,
+      createTime: this.createTime.toISOString(),
+      timeoutSeconds: this.timeoutSeconds,
+      state: this.state,
+      finishedTime: iso(this.finishedTime),
+      metaPreparedTime: iso(this.metaPreparedTime),
+      snapshotFinishedTime: iso(this.snapshotFinishedTime),
+      downloadFinishedTime: iso(this.downloadFinishedTime),
+      status: this.status,
+      unfinishedTasks: this.unfinishedTasks,
+      progress: this.progress,
+      taskErrMsg: this.taskErrMsg,
+      downloadTaskId: this.downloadTaskId,
+      dbId: this.dbId,
+    };
+  }
+
+  static fromState(s: RestoreJobState): RestoreJob {
+    const job = new RestoreJob(s.label, s.backupTimestamp, s.dbName, s.repoName, s.info, s.targets, s.replicationNum, new Date(s.createTime), s.timeoutSeconds);
+    job.jobId = s.jobId;
+    job.state = s.state;
+    job.finishedTime = dateOf(s.finishedTime);
+    job.metaPreparedTime = dateOf(s.metaPreparedTime);
+    job.snapshotFinishedTime = dateOf(s.snapshotFinishedTime);
+    job.downloadFinishedTime = dateOf(s.downloadFinishedTime);
+    job.status = s.status;
+    job.unfinishedTasks = s.unfinishedTasks;
+    job.progress = s.progress;
+    job.taskErrMsg = s.taskErrMsg;
+    job.downloadTaskId = s.downloadTaskId;
+    job.dbId = s.dbId;
+    return job;
   }
 
   private restoreObjs(): string {

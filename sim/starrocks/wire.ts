@@ -113,6 +113,13 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
   let nextConnectionId = 1;
   const server = mysql.createServer((raw) => {
     const conn = raw as unknown as ServerConnection;
+    if (cluster.faults.isUnreachable) {
+      // The server side of the connection reports the close too: nobody needs to hear it.
+      (conn as unknown as { on(event: 'error', listener: () => void): void }).on('error', () => undefined);
+      conn.stream.on('error', () => undefined);
+      conn.stream.destroy();
+      return;
+    }
     sockets.add(conn.stream);
     conn.stream.on('close', () => sockets.delete(conn.stream));
     conn.stream.on('error', () => undefined);
@@ -150,8 +157,12 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
       },
     });
     const handle = (sql: string): void => {
-      if (cluster.faults.takeDrop(sql)) {
+      if (cluster.faults.isUnreachable || cluster.faults.takeDrop(sql)) {
         conn.stream.destroy();
+        return;
+      }
+      if (cluster.faults.takeAnswerDrop(sql)) {
+        void cluster.execute(sql, session).catch(() => undefined).finally(() => conn.stream.destroy());
         return;
       }
       cluster.execute(sql, session).then(

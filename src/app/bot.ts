@@ -5,7 +5,7 @@
 import { createCommandCore } from '../../commands/core';
 import { TokenSigner } from '../../commands/signing';
 import type { BotConfig } from '../config/types';
-import type { ChannelAddress } from '../domain/types';
+import type { Actor, BackupSet, ChannelAddress } from '../domain/types';
 import type { Clock, CommandCore, Cron, Logger, Notifier, ObjectStoreConnector, StarRocksConnector, Store } from '../ports';
 import { BackupController } from '../runner/controllers/backups';
 import { ExpiryWarningController } from '../runner/controllers/expiry-warnings';
@@ -32,11 +32,14 @@ import { SettingsService } from '../services/settings';
 import { TaskBook } from '../services/tasks';
 import { checkHealth, type Health } from './health';
 import { storedSeenKeys, type StoredSeenKeys } from './seen-keys';
+import { StartedHere } from './started-here';
 
 /** How often running jobs are looked at: first after a change, at most while nothing moves. */
 export interface PollTiming {
   pollMinMs: number;
   pollMaxMs: number;
+  /** How long a submitted job may be unseen before the bot checks whether its statement ran (default 30 s). */
+  resendGraceMs?: number;
 }
 
 export interface BotParts {
@@ -74,6 +77,8 @@ export interface Bot {
   notifiers: Map<ChannelAddress['platform'], Notifier>;
   /** Chat requests already handled, kept across restarts (a replayed request is dropped). */
   seenRequests: StoredSeenKeys;
+  /** Backups this process's commands started (a piped terminal session waits for its own). */
+  startedHere: StartedHere;
   start(): Promise<void>;
   /** Stops the controllers (waiting for work under way); the store stays open for the caller to close. */
   stop(): Promise<void>;
@@ -117,7 +122,23 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     sign: (command, ttlSeconds, now) => signer.action(command, ttlSeconds, now),
     onRequested: kick('retention'),
   });
-  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, log: log.child({ part: 'backups' }), onStarted: kick('backups'), releasedRefusal: (id) => retention.released.refusal(id) });
+  const startedHere = new StartedHere(async (id) => (await store.backupSets.get(id))?.state === 'RUNNING');
+  const onStarted = (set: BackupSet, actor: Actor) => {
+    startedHere.started(set, actor);
+    runner?.kick('backups');
+  };
+  const backups = new BackupService({
+    store,
+    clock,
+    instances,
+    settings,
+    announcer,
+    audit,
+    tasks,
+    log: log.child({ part: 'backups' }),
+    onStarted,
+    releasedRefusal: (id) => retention.released.refusal(id),
+  });
   const restores = new RestoreService(store, clock, audit, announcer);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);
   const services: Services = { clock, people, instances, overview, settings, catalog, backups, restores, tasks, ...retention.services };
@@ -145,7 +166,10 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     log: log.child({ part: 'backup' }),
     databaseConcurrency: config.scheduler.databaseConcurrency,
     invisibleJobLimitMinutes: config.scheduler.invisibleJobLimitMinutes,
+    outageNoticeMinutes: config.scheduler.outageNoticeMinutes,
+    ...(timing.resendGraceMs !== undefined ? { resendGraceMs: timing.resendGraceMs } : {}),
     onEnded(set) {
+      startedHere.endedHere(set.id);
       metrics.backupEnded(set);
       const fields = { event: set.state === 'FAILED' ? 'backup.failed' : 'backup.finished', setId: set.id, instanceId: set.instanceId, state: set.state, sizeBytes: set.sizeBytes, error: set.error };
       if (set.state === 'FINISHED') log.info(fields, 'backup finished');
@@ -199,6 +223,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     metrics,
     notifiers,
     seenRequests,
+    startedHere,
     start: () => theRunner.start(),
     async stop() {
       await theRunner.stop();

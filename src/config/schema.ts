@@ -219,6 +219,7 @@ export const schedulerSchema = z.strictObject({
   concurrency: wholeNumber(1, 64).default(4),
   databaseConcurrency: wholeNumber(1, 16).default(2),
   invisibleJobLimitMinutes: wholeNumber(5, 1440).default(60),
+  outageNoticeMinutes: wholeNumber(1, 1440).default(5),
 });
 
 /** The top level; regions, instances and people are checked one by one (see load.ts). */
@@ -240,7 +241,7 @@ export const topSchema = z.strictObject({
     .default(null),
   approvals: approvalsSchema.default({ ttlHours: 24 }),
   expiryWarningHours: wholeNumber(1, 168).default(24),
-  scheduler: schedulerSchema.default({ jitterSeconds: 30, concurrency: 4, databaseConcurrency: 2, invisibleJobLimitMinutes: 60 }),
+  scheduler: schedulerSchema.default({ jitterSeconds: 30, concurrency: 4, databaseConcurrency: 2, invisibleJobLimitMinutes: 60, outageNoticeMinutes: 5 }),
 });
 export type RawTop = z.infer<typeof topSchema>;
 

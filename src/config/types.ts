@@ -77,5 +77,7 @@ export interface BotConfig {
     databaseConcurrency: number;
     /** A job that is no longer visible and has no `__info_` file fails after this long. */
     invisibleJobLimitMinutes: number;
+    /** A cluster or OSS that does not answer for this long during a run is announced (once, then its recovery). */
+    outageNoticeMinutes: number;
   };
 }

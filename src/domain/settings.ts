@@ -90,6 +90,9 @@ export function parseWeekdays(input: string): Weekday[] {
 
 /** `HH:mm` in 24-hour time; `2:30` becomes `02:30`. */
 export function parseTime(input: string): string {
+  if ((input.match(/\d{1,2}:\d{2}/g) ?? []).length > 1) {
+    throw new UserError(`at most one backup a day: give one time, e.g. time=02:30; got ${quoteInput(input)}`);
+  }
   const m = /^(\d{1,2}):(\d{2})$/.exec(input.trim());
   const hour = m ? Number(m[1]) : NaN;
   const minute = m ? Number(m[2]) : NaN;

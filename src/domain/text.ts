@@ -1,11 +1,12 @@
 // Echoing user input back in a message: short, one line, no markup or control characters.
 
 const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-const MARKUP = /[`*~<>]/g;
+/** Chat markup characters, shown as look-alikes that no chat formats (dropping them would hide them). */
+const MARKUP: Record<string, string> = { '`': '\u02cb', '*': '\u2217', '~': '\u02dc', '<': '\u2039', '>': '\u203a' };
 
 /** The input in double quotes, made safe to show in chat: at most `max` characters, one line. */
 export function quoteInput(value: string, max = 40): string {
-  const clean = value.replace(UNSAFE, ' ').replace(MARKUP, '');
+  const clean = value.replace(UNSAFE, ' ').replace(/[`*~<>]/g, (c) => MARKUP[c] ?? '');
   const chars = Array.from(clean);
   const cut = chars.length > max ? `${chars.slice(0, max).join('')}…` : clean;
   return `"${cut.replace(/"/g, "'")}"`;

@@ -70,6 +70,8 @@ export interface TrackedJob<S extends string> {
 /** One `BACKUP SNAPSHOT` of one database, inside a backup set. */
 export interface DatabaseBackup extends TrackedJob<BackupJobState> {
   attempt: number;
+  /** Times the BACKUP statement was sent again because SHOW BACKUP and OSS proved it never ran. */
+  resends: number;
   tables: string[];
   /** `backup_timestamp` as StarRocks wrote it (`yyyy-MM-dd-HH-mm-ss-SSS`, FE zone); needed to restore. */
   backupTimestamp: string | null;
@@ -113,6 +115,8 @@ export interface BackupSet {
   /** StarRocks version of the source, for restore preflight. */
   sourceVersion: string | null;
   expiryWarnedAt: string | null;
+  /** While the cluster or OSS does not answer: since when, what it said, when the channel was told. */
+  outage: { since: string; error: string; announcedAt: string | null } | null;
   deletedAt: string | null;
   deletedBy: string | null;
   /** Why the retention sweep keeps the set past its expiry, as last announced; null when not kept. */

@@ -118,6 +118,8 @@ export interface StarRocksClient {
   }): Promise<void>;
   /** The job of that snapshot name, or `null` when the database's slot shows another job or none. */
   findBackupJob(database: string, snapshotName: string): Promise<BackupJob | null>;
+  /** The backup job in the database's slot (the latest one), whatever its snapshot; null when none. */
+  backupSlot(database: string): Promise<BackupJob | null>;
   showSnapshot(repository: string, snapshotName: string): Promise<SnapshotStatus>;
   submitRestore(req: {
     database: string;

@@ -1,17 +1,19 @@
 // "Did you mean ...?" for mistyped subcommands and instance ids.
 
+/** Edits from a to b: insert, delete, replace, or swap two neighbours (`lsit` → `list` is 1). */
 export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  let before = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = prev[0] as number;
-    prev[0] = i;
+    const row = new Array<number>(b.length + 1).fill(i);
     for (let j = 1; j <= b.length; j++) {
-      const above = prev[j] as number;
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      prev[j] = Math.min(above + 1, (prev[j - 1] as number) + 1, diagonal + cost);
-      diagonal = above;
+      let best = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (before[j - 2] as number) + 1);
+      row[j] = best;
     }
+    before = prev;
+    prev = row;
   }
   return prev[b.length] as number;
 }

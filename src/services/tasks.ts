@@ -46,7 +46,7 @@ export class TaskBook {
       state: 'RUNNING',
       startedAt: set.startedAt,
       progress: set.databases.length ? { done, total: set.databases.length, unit: 'databases' } : null,
-      detail: set.databases.map((d) => `${d.database}: ${databaseStatus(d)}`).join(', '),
+      detail: set.databases.length ? set.databases.map((d) => `${d.database}: ${databaseStatus(d)}`).join(', ') : 'preparing: preflight checks and inventory',
     }, tx);
   }
 

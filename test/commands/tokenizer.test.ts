@@ -17,6 +17,20 @@ describe('the tokenizer', () => {
     expect(tokenize("restore 'a b'").words).toEqual(['restore', 'a b']);
   });
 
+  it('joins a value a space cut off: days=mon, thu and retention= 14', () => {
+    expect(tokenize('settings prod-1 on days=mon, thu time=02:30').options).toEqual({ days: 'mon,thu', time: '02:30' });
+    expect(tokenize('settings prod-1 days=mon , thu ,fri').options).toEqual({ days: 'mon,thu,fri' });
+    expect(tokenize('settings prod-1 retention= 14 on')).toEqual({ words: ['settings', 'prod-1', 'on'], options: { retention: '14' }, flags: [] });
+    // A flag or another option after an empty value is not taken as the value.
+    expect(tokenize('list prod-1 days= --all time=1:00')).toEqual({ words: ['list', 'prod-1'], options: { days: '', time: '1:00' }, flags: ['all'] });
+    expect(tokenize('settings prod-1 days=mon thu').words).toEqual(['settings', 'prod-1', 'thu']);
+  });
+
+  it('backticks quote like the other quotes (ids pasted from a code span)', () => {
+    expect(tokenize('run `prod-1`').words).toEqual(['run', 'prod-1']);
+    expect(() => tokenize('run `prod-1')).toThrow('a quote is not closed: add the closing `');
+  });
+
   it('lower-cases option keys and flags but not values', () => {
     expect(tokenize('x DAYS=Mon --ALL')).toEqual({ words: ['x'], options: { days: 'Mon' }, flags: ['all'] });
   });

@@ -78,7 +78,7 @@ describe('defaults', () => {
     expect(config.defaultRole).toBeNull();
     expect(config.approvals).toEqual({ ttlHours: 24 });
     expect(config.expiryWarningHours).toBe(24);
-    expect(config.scheduler).toEqual({ jitterSeconds: 30, concurrency: 4, databaseConcurrency: 2, invisibleJobLimitMinutes: 60 });
+    expect(config.scheduler).toEqual({ jitterSeconds: 30, concurrency: 4, databaseConcurrency: 2, invisibleJobLimitMinutes: 60, outageNoticeMinutes: 5 });
   });
 
   it('an empty password is allowed, an empty access key is not', () => {

@@ -26,7 +26,7 @@ describe('unknown keys', () => {
   it('at every level', () => {
     expect(broken((d) => Object.assign(d, { schedular: {} }))).toEqual(['(top level): unknown key "schedular" (did you mean "scheduler"?)']);
     expect(broken((d) => Object.assign(d, { scheduler: { jitter: 3 } }))).toEqual([
-      'scheduler: unknown key "jitter" (known keys: jitterSeconds, concurrency, databaseConcurrency, invisibleJobLimitMinutes)',
+      'scheduler: unknown key "jitter" (known keys: jitterSeconds, concurrency, databaseConcurrency, invisibleJobLimitMinutes, outageNoticeMinutes)',
     ]);
     expect(broken((d) => Object.assign(prod(d), { channels: { slak: ['C1'], terminal: true } }))).toEqual([
       'instances[0].channels: unknown key "slak" (did you mean "slack"?)',
@@ -200,6 +200,7 @@ describe('numbers in range', () => {
     [{ scheduler: { concurrency: 0 } }, 'scheduler.concurrency: must be a whole number from 1 to 64, got the number 0'],
     [{ scheduler: { databaseConcurrency: 17 } }, 'scheduler.databaseConcurrency: must be a whole number from 1 to 16, got the number 17'],
     [{ scheduler: { invisibleJobLimitMinutes: '60' } }, 'scheduler.invisibleJobLimitMinutes: must be a whole number from 5 to 1440, got "60"'],
+    [{ scheduler: { outageNoticeMinutes: 0 } }, 'scheduler.outageNoticeMinutes: must be a whole number from 1 to 1440, got the number 0'],
   ])('%j', (change, problem) => {
     expect(broken((d) => Object.assign(d, change))).toEqual([problem]);
   });

@@ -163,7 +163,7 @@ describe('parseRetention', () => {
   );
 
   it('quotes non-numbers safely', () => {
-    expect(() => parseRetention('x`; DROP')).toThrow('got "x; DROP"');
+    expect(() => parseRetention('x`; DROP')).toThrow('got "xˋ; DROP"');
   });
 
   it('returns a whole number from 7 to 31 or throws a UserError', () => {

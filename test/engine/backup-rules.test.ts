@@ -125,6 +125,16 @@ describe('commands around a running backup', () => {
     expect((await endedSet(h, id)).state).toBe('FINISHED');
   });
 
+  it('lists a backup among the running tasks from the moment it is started, before its first step', async () => {
+    h = await startHarness({ sims: sims.description, start: false });
+    const id = await startBackup(h, 'prod-1');
+    const tasks = await h.say('viewer1', 'tasks prod-1');
+    expect(tasks.items?.map((i) => i.text)).toEqual([`*backup* ${id} on prod-1: RUNNING`]);
+    expect(tasks.items?.[0]?.fields?.find((f) => f.label === 'Detail')?.value).toBe('preparing: preflight checks and inventory');
+    await h.start();
+    expect((await endedSet(h, id)).state).toBe('FINISHED');
+  });
+
   it('shows instances with region, architecture read from the cluster, schedule and last backup', async () => {
     h = await startHarness({ sims: sims.description });
     await h.say('oper1', 'settings prod-1 on days=mon,thu time=02:30');

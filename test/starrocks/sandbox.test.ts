@@ -1,12 +1,12 @@
 // The sandbox fleet with timer-driven jobs (small stepMs), and `sim/main.ts` as a process.
 
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlStarRocksConnector } from '../../adapters/starrocks';
 import type { StarRocksClient } from '../../src/ports';
 import type { SimulatorDescription } from '../../sim/description';
 import { startSandboxSimulators, type Sandbox } from '../../sim/sandbox';
+import { firstJsonLine } from '../support/json-line';
 import { waitFor } from './helpers';
 
 describe('the sandbox fleet', () => {
@@ -61,12 +61,9 @@ describe('the sandbox fleet', () => {
 });
 
 describe('npm run sim (sim/main.ts)', () => {
-  it('prints the SimulatorDescription as its first line and stops on SIGTERM', async () => {
+  it('prints the SimulatorDescription as its first line starting with { and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const first = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`exited ${code}`)));
-    });
+    const first = await firstJsonLine(child.stdout, new Promise((resolve) => child.once('exit', resolve)));
     const d = JSON.parse(first) as SimulatorDescription;
     expect(Object.keys(d.instances)).toContain('prod-1');
     expect(d.oss.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

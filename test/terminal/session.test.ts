@@ -37,7 +37,7 @@ describe('the terminal chat with piped input', () => {
   });
 
   it('a button with a confirm asks first and acts only on y', async () => {
-    const declined = await pipe(['/backup list prod-1', '2', 'n', '2', '', '2', 'maybe']);
+    const declined = await pipe(['/backup list prod-1', '2', 'n', '2', '', '2', 'NO']);
     expect(declined.core.acts).toEqual([]);
     expect(declined.output.text).toContain('? Delete bk-1?\n  Delete backup bk-1 of prod-1? This cannot be undone. [y/N]');
     expect(declined.output.text.match(/Keep: nothing was done\./g)).toHaveLength(3);
@@ -46,12 +46,30 @@ describe('the terminal chat with piped input', () => {
     expect(accepted.core.acts.map((a) => a.value)).toEqual(['delete:bk-1', 'delete:bk-1']);
   });
 
+  it('a command typed while a question is open cancels the question, says so, and runs', async () => {
+    const { core, output } = await pipe(['/backup list prod-1', '2', '/backup tasks prod-1', 'y', '2', 'maybe', '2', '1']);
+    expect(core.runs.map((r) => r.text)).toEqual(['list prod-1', 'tasks prod-1', 'y', 'maybe']);
+    expect(output.text).toContain('  Not answered, so "Delete bk-1?" is cancelled: nothing was done. Running your new command.\nℹ ran "tasks prod-1" as admin1');
+    // The `y` after the command answers nothing: it is a command of its own.
+    expect(core.acts.map((a) => a.value)).toEqual(['restore:bk-1']);
+    expect(output.text.match(/is cancelled: nothing was done/g)).toHaveLength(3);
+  });
+
   it('numbers with nothing to choose, or out of range, say so', async () => {
     const { core, output } = await pipe(['1', '/backup list prod-1', '9', '0']);
     expect(core.acts).toEqual([]);
     expect(output.text).toContain('Nothing to choose: a number picks a button of the last reply that had buttons.');
     expect(output.text).toContain('No choice 9: choose 1 to 3.');
     expect(output.text).toContain('No choice 0: choose 1 to 3.');
+  });
+
+  it('one choice only: "the only choice is 1"', async () => {
+    const { session, input, output } = drive();
+    await session.notifier.post({ platform: 'terminal', channelId: 'terminal' }, { visibility: 'channel', tone: 'info', text: 'Run it?', buttons: [{ label: 'Run', value: 'run:1' }] });
+    input.end('2\n');
+    await session.done;
+    expect(output.text).toContain('No choice 2: the only choice is 1.');
+    expect(output.text).not.toContain('choose 1 to 1');
   });
 
   it('a form is printed; /fill asks its fields one by one and submits them', async () => {
@@ -147,13 +165,16 @@ describe('announcements (the terminal notifier)', () => {
     expect(core.acts.map((a) => a.value)).toEqual(['restore:bk-1']);
   });
 
-  it('progress updates print one line per change on a pipe, and the final update in full', async () => {
-    const { session, input, output } = drive();
+  it('on a pipe, progress prints at most one line every few seconds, and the final update in full', async () => {
+    let now = 0;
+    const { session, input, output } = drive({ now: () => now });
     const channel = { platform: 'terminal' as const, channelId: 'ops' };
     const progress = (text: string, tone: 'info' | 'success' = 'info') => ({ visibility: 'channel' as const, tone, title: 'Backup of prod-1', text });
     const message = await session.notifier.post(channel, progress('starting'));
-    for (const text of ['1/10 uploaded', '1/10 uploaded', '5/10 uploaded', '5/10 uploaded', '10/10 uploaded']) {
-      await session.notifier.update(message, progress(text));
+    // Fifteen updates 400 ms apart (as the sandbox's jobs move), then the summary.
+    for (let i = 1; i <= 15; i++) {
+      now += 400;
+      await session.notifier.update(message, progress(`${i}/15 uploaded`));
     }
     await session.notifier.update(message, progress('Finished: 3 databases, 1.2 GB', 'success'));
     input.end();
@@ -161,12 +182,23 @@ describe('announcements (the terminal notifier)', () => {
     expect(output.text.split('\n').filter((l) => l !== '')).toEqual([
       '[#ops] ℹ Backup of prod-1',
       '  starting',
-      '[#ops] ℹ Backup of prod-1 — 1/10 uploaded',
-      '[#ops] ℹ Backup of prod-1 — 5/10 uploaded',
-      '[#ops] ℹ Backup of prod-1 — 10/10 uploaded',
+      '[#ops] ℹ Backup of prod-1 — 1/15 uploaded',
+      '[#ops] ℹ Backup of prod-1 — 14/15 uploaded',
       '[#ops] ✔ Backup of prod-1',
       '  Finished: 3 databases, 1.2 GB',
     ]);
+  });
+
+  it('on a pipe, a progress line is never cut, whatever its length', async () => {
+    const { session, input, output } = drive();
+    const id = 'bk-20261124-1414-prod-1';
+    const message = await session.notifier.post({ platform: 'terminal', channelId: 'terminal' }, { visibility: 'channel', tone: 'info', text: 'started' });
+    const text = `Backup *${id}* of prod-1 running. ${Array.from({ length: 40 }, (_, i) => `db${i}: UPLOADING`).join(', ')}`;
+    await session.notifier.update(message, { visibility: 'channel', tone: 'info', text });
+    input.end();
+    await session.done;
+    const line = output.text.split('\n').find((l) => l.includes('db39')) ?? '';
+    expect(line).toContain(`Backup ${id} of prod-1 running. db0: UPLOADING`);
   });
 
   it('on a TTY, progress is rewritten in place above the prompt', async () => {

@@ -41,6 +41,7 @@ const databaseBackup = z.looseObject({
   ...trackedJob,
   jobState: z.enum(BACKUP_JOB_STATES).nullable(),
   attempt: z.number().int(),
+  resends: z.number().int().nonnegative().default(0),
   tables: z.array(z.string()),
   backupTimestamp: z.string().nullable(),
   snapshotAt: isoOrNull,
@@ -78,6 +79,7 @@ export const backupSet = z.looseObject({
   warnings: z.array(z.string()),
   sourceVersion: z.string().nullable(),
   expiryWarnedAt: isoOrNull,
+  outage: z.looseObject({ since: iso, error: z.string(), announcedAt: isoOrNull }).nullable().default(null),
   deletedAt: isoOrNull,
   deletedBy: z.string().nullable(),
   // Added by retention (issue 10); files written before read them as null.

@@ -36,6 +36,7 @@ export function newBackupSet(p: {
     warnings: [],
     sourceVersion: null,
     expiryWarnedAt: null,
+    outage: null,
     deletedAt: null,
     deletedBy: null,
     retentionHold: null,

@@ -65,6 +65,7 @@ export function planBackup(setId: string, inventory: Inventory, taken: ReadonlyS
       database: db.name,
       snapshotName: snapshotName(setId, db.name, attempt),
       attempt,
+      resends: 0,
       tables,
       state: 'PENDING',
       jobState: null,

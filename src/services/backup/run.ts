@@ -16,6 +16,7 @@ import type { InstanceDirectory } from '../instances';
 import { JobTracker } from '../jobs/tracker';
 import type { TaskBook } from '../tasks';
 import { followDatabase, submitDatabase, type JobContext } from './database-job';
+import { noteOutage } from './outage';
 import { backupTimeoutSeconds, planBackup } from './plan';
 import { preflight, PreflightRefusal, repositoryRoot } from './preflight';
 import { completionReply, failureAlert, progressReply } from './report';
@@ -32,6 +33,10 @@ export interface BackupRunDeps {
   log: Logger;
   databaseConcurrency: number;
   invisibleJobLimitMinutes: number;
+  /** A cluster or OSS silent this long during a run is announced. */
+  outageNoticeMinutes: number;
+  /** How long a submitted job may be unseen before the bot asks whether the statement ran at all. */
+  resendGraceMs?: number;
   /** Told when a set ends (metrics, structured log). */
   onEnded?: (set: BackupSet) => void;
 }
@@ -132,6 +137,7 @@ export class BackupRuns {
       timeoutSeconds: timeout,
       now: () => clock.now(),
       invisibleLimitMs: this.deps.invisibleJobLimitMinutes * 60_000,
+      resendGraceMs: this.deps.resendGraceMs ?? 30_000,
       log: log.child({ setId: set.id }),
     });
     // Sized to the data: the last good backup of this instance says how much there is.
@@ -144,14 +150,25 @@ export class BackupRuns {
       const outcome = await submitDatabase(ctx(), db, update, (table, reason) => leaveOut(db.database, table, reason));
       changed = changed || outcome !== 'busy';
     }
+    const failures: string[] = [];
+    let answered = 0;
     for (const db of set.databases.filter((d) => d.state === 'SUBMITTED')) {
       try {
         changed = (await followDatabase(ctx(), db, update, warn)) || changed;
+        answered++;
       } catch (err) {
         // Lost connections, FE leader changes: keep following; the invisible-job limit ends it.
-        log.warn({ setId: set.id, database: db.database, err: err instanceof Error ? err.message : String(err) }, 'could not read the backup job; will look again');
+        const message = err instanceof OutsideError ? `${err.system === 'oss' ? 'OSS' : 'StarRocks'}: ${err.message}` : err instanceof Error ? err.message : String(err);
+        failures.push(message);
+        log.warn({ setId: set.id, database: db.database, err: message }, 'could not read the backup job; will look again');
       }
     }
+    set = await noteOutage(
+      { store, clock, announcer: this.deps.announcer, noticeMs: this.deps.outageNoticeMinutes * 60_000, invisibleLimitMs: this.deps.invisibleJobLimitMinutes * 60_000, zone: instance.timezone },
+      set,
+      failures,
+      answered,
+    );
     if (set.databases.every((d) => d.state === 'FINISHED' || d.state === 'FAILED')) {
       await this.finish(set);
       return 'ended';

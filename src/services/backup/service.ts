@@ -12,6 +12,7 @@ import type { Announcer } from '../announcer';
 import { SYSTEM_ACTOR, type Auditor } from '../audit';
 import type { InstanceDirectory } from '../instances';
 import type { SettingsService } from '../settings';
+import type { TaskBook } from '../tasks';
 import { newBackupSet } from './new-set';
 
 export interface BackupServiceDeps {
@@ -21,9 +22,10 @@ export interface BackupServiceDeps {
   settings: SettingsService;
   announcer: Announcer;
   audit: Auditor;
+  tasks: TaskBook;
   log: Logger;
-  /** Called after a set was written, so the backup controller looks at once. */
-  onStarted?: (set: BackupSet) => void;
+  /** Called after a set was written, so the backup controller looks at once; with who started it. */
+  onStarted?: (set: BackupSet, actor: Actor) => void;
   /** Why the instance takes no backups any more (it was released), or null. */
   releasedRefusal?: (instanceId: string) => Promise<string | null>;
 }
@@ -74,7 +76,7 @@ export class BackupService {
       }
       throw err;
     }
-    this.started(set);
+    this.started(set, actor);
     return set;
   }
 
@@ -108,7 +110,7 @@ export class BackupService {
       }
       throw err;
     }
-    this.started(set);
+    this.started(set, SYSTEM_ACTOR);
     return set;
   }
 
@@ -122,9 +124,9 @@ export class BackupService {
     throw new UserError(`${id} is not running (it is ${set.state}), so there is nothing to cancel. A backup task cannot be interrupted once started; to remove a finished backup use /backup delete ${id}.`);
   }
 
-  private started(set: BackupSet): void {
+  private started(set: BackupSet, actor: Actor): void {
     this.deps.log.info({ event: 'backup.started', setId: set.id, instanceId: set.instanceId, trigger: set.trigger }, 'backup started');
-    this.deps.onStarted?.(set);
+    this.deps.onStarted?.(set, actor);
   }
 
   /** Writes the new set and its audit record in one transaction (a duplicate id tries the next). */
@@ -145,6 +147,8 @@ export class BackupService {
       try {
         return await this.deps.store.atomically(async (tx) => {
           await tx.backupSets.create(set);
+          // A task from the start: /backup tasks shows it before the first step has run.
+          await this.deps.tasks.backupProgress(set, tx);
           await audit(set, tx);
           return set;
         });

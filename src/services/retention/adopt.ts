@@ -37,6 +37,7 @@ function databaseOf(found: Found): DatabaseBackup {
     database: info.database,
     snapshotName: snapshot.snapshotName,
     attempt: found.attempt,
+    resends: 0,
     tables: info.tables.map((t) => t.name),
     state: 'FINISHED',
     jobState: 'FINISHED',
@@ -115,6 +116,7 @@ export async function adoptableSets(p: {
       expiryWarnedAt: null,
       deletedAt: null,
       deletedBy: null,
+      outage: null,
       retentionHold: null,
       deletionBlocked: null,
     });
