@@ -32,7 +32,7 @@ describe('/backup help matches the build', () => {
   it('lists every command once: as available, or under "coming in a later version"', () => {
     expect([...available, ...later].sort()).toEqual(allCommands().map((c) => c.name).sort());
     expect(available.filter((name) => later.includes(name))).toEqual([]);
-    expect(later.sort()).toEqual(['delete', 'reconcile', 'release', 'restore', 'verify']);
+    expect(later.sort()).toEqual(['restore', 'verify']);
   });
 
   it('every example of an available command gets an answer that is not "not available"', async () => {
@@ -61,7 +61,7 @@ describe('the Slack manifest and the chat docs match the build', () => {
     display_information: { description: string; long_description: string };
     features: { slash_commands: { description: string; usage_hint: string }[] };
   };
-  const laterWords = /\b(delete|deletes|deleting|restore|restores|restoring|release|verify|reconcile)\b/i;
+  const laterWords = /\b(restore|restores|restoring|verify)\b/i;
 
   it('the manifest advertises no command that is not built', () => {
     const slash = manifest.features.slash_commands[0];
@@ -74,7 +74,7 @@ describe('the Slack manifest and the chat docs match the build', () => {
 
   it.each(['docs/slack.md', 'docs/dingtalk.md'])('%s mentions unbuilt commands only as coming in a later version', (doc) => {
     const lines = readFileSync(doc, 'utf8').split('\n');
-    const unbuilt = /\/backup (delete|restore|release|verify|reconcile)\b|\b(restores?|restoring|approvals?|approve)\b|\b(delete|restore)\s+(and\s+\w+\s+)?buttons?\b/i;
+    const unbuilt = /\/backup (restore|verify)\b|\b(restores?|restoring|approvals?|approve)\b|\brestore\s+(and\s+\w+\s+)?buttons?\b/i;
     const advertised = lines.filter((line) => unbuilt.test(line) && !/later version/i.test(line));
     expect(advertised).toEqual([]);
   });
