@@ -15,13 +15,13 @@ import type { Logger } from './ports';
 import { unreachableInstances } from './services/reach';
 import { createBot } from './app/bot';
 import { storedSeenMessages } from './app/seen-messages';
+import { chooseStore } from './app/store';
 import { nodeCron } from '../adapters/cron/node-cron';
 import { healthRoutes, startHttpRoutes } from '../adapters/http/health';
 import { aliOssConnector } from '../adapters/oss';
 import { startDingTalkSurface } from '../adapters/dingtalk';
 import { startSlackSurface } from '../adapters/slack';
 import { mysqlStarRocksConnector } from '../adapters/starrocks';
-import { openLowdbStore } from '../adapters/store/lowdb';
 import { startTerminal, type TerminalSession } from '../adapters/terminal';
 import { chooseTerminalUser, terminalGreeting } from '../adapters/terminal/greeting';
 
@@ -62,9 +62,7 @@ async function main(): Promise<void> {
   const useTerminal = flags.terminal || (!slackConfigured && !dingtalkConfigured);
   const dataDir = resolve(env.BOT_DATA_DIR ?? './data');
   // Configuration first: a problem is reported before any simulator, store or log file exists.
-  if (env.BOT_STORE_URL) {
-    throw new ConfigError([`BOT_STORE_URL: the MySQL store is not available in this version; unset it to use the embedded store under ${dataDir}`], 'environment');
-  }
+  const storeChoice = chooseStore(env, dataDir);
   const configPath = resolve(env.BACKUP_BOT_CONFIG ?? './config.yml');
   const fileConfig = configFileExists(configPath) ? loadConfig(configPath, env) : null;
 
@@ -84,7 +82,7 @@ async function main(): Promise<void> {
     log.info({ sims: sandbox.description.instances }, 'no configuration file: running the sandbox');
   }
 
-  const store = await openLowdbStore(dataDir);
+  const store = await storeChoice.open(log);
   const bot = await createBot({
     config,
     store,

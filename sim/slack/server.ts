@@ -76,6 +76,8 @@ export interface FakeSlack {
   callsTo(method: string): FakeCall[];
   /** The next `times` calls of `method` fail this way. */
   failNext(method: string, fault: Fault, times?: number): void;
+  /** An outage: until called with null, every Web API call fails this way (and is recorded). */
+  outage(fault: Fault | null): void;
   /** Socket Mode: the connections the bot opened, envelopes to send it. */
   socketMode: SocketModeSide;
   /** Polls `probe` until it gives a value, or fails after `timeoutMs` (default 5000). */
@@ -95,6 +97,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const responses: FakeResponse[] = [];
   const triggers = new Map<string, { issuedAt: number; used: boolean }>();
   const faults = new Map<string, Fault[]>();
+  let down: Fault | null = null;
   let seq = 0;
   let tsCounter = 0;
   let viewCounter = 0;
@@ -221,7 +224,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         const method = url.slice(5);
         const args = parseBody(req.headers['content-type'], raw);
         const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || str(args.token);
-        const fault = faults.get(method)?.shift();
+        const fault = down ?? faults.get(method)?.shift();
         let status = 200;
         let out: JsonObject;
         const headers: Record<string, string> = {};
@@ -274,6 +277,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const list = faults.get(method) ?? [];
       for (let i = 0; i < times; i++) list.push(fault);
       faults.set(method, list);
+    },
+    outage: (fault) => {
+      down = fault;
     },
     waitFor: async <T>(probe: () => T | null | undefined | false, what = 'condition', timeoutMs = 5000): Promise<T> => {
       const end = Date.now() + timeoutMs;

@@ -90,11 +90,9 @@ export interface Bot {
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 async function signingKey(store: Store): Promise<Buffer> {
-  let key = await store.runnerState.get('signingKey');
-  if (!key) {
-    key = TokenSigner.newKey();
-    await store.runnerState.set('signingKey', key);
-  }
+  // Replicas starting together on a new store all keep the first one's key: a button made by one
+  // is accepted by every other.
+  const key = (await store.runnerState.get('signingKey')) ?? (await store.runnerState.setIfAbsent('signingKey', TokenSigner.newKey()));
   return Buffer.from(key, 'hex');
 }
 
@@ -232,6 +230,6 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     async deliverNow() {
       await theRunner.runOnce('outbox');
     },
-    health: () => checkHealth({ store, runner: theRunner, scheduler: controllers.scheduler, notifiers }),
+    health: () => checkHealth({ store, runner: theRunner, scheduler: controllers.scheduler, notifiers, now: () => clock.now() }),
   };
 }

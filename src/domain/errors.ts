@@ -56,6 +56,21 @@ export class BackupRunningError extends ConflictError {
   }
 }
 
+/**
+ * A write of a former leader, refused by the store: this process acted under a lease (its epoch)
+ * that another replica has since taken over, or that it was told it had lost. Nothing was written.
+ * Not a ConflictError: no caller may take it for "try another id" and write again unfenced.
+ */
+export class LeaseLostError extends UserError {
+  override readonly name = 'LeaseLostError';
+  constructor(
+    readonly epoch: number,
+    readonly currentEpoch: number | null,
+  ) {
+    super('This replica of the bot lost its leadership a moment ago (another replica took over), so nothing was saved; please try again.');
+  }
+}
+
 /** An illegal life-cycle transition. A bug or a race, never silently applied. */
 export class TransitionError extends ConflictError {
   override readonly name = 'TransitionError';

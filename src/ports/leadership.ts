@@ -18,8 +18,13 @@ export interface Leadership {
   readonly description: string;
   /** How often the runner renews; null when a lease never lapses. */
   readonly renewEveryMs: number | null;
-  /** Becomes or stays the leader: the lease, or null while another process holds it. */
+  /**
+   * Becomes or stays the leader: the lease, or null while another process holds it. A lease in a
+   * shared database is timed by the database's clock (`now` is this process's, for a lock file).
+   */
   acquire(now: Date): Promise<Lease | null>;
+  /** The lease as the store has it now, whoever holds it (health: who leads, since when). */
+  current?(): Promise<Lease | null>;
   /**
    * Gives leadership up (shutdown): a lease ends at once so another replica may take it; the
    * embedded store's lock file is given up when the store closes.

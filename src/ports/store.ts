@@ -142,6 +142,11 @@ export interface RunnerState {
   /** Validated against the key's schema before it is written. */
   set<K extends RunnerStateKey>(key: K, value: RunnerStateValue<K>): Promise<void>;
   /**
+   * Writes the value only when none is stored, and returns what is stored afterwards: of several
+   * processes starting at once, all end up with the first one's value (a signing key).
+   */
+  setIfAbsent<K extends RunnerStateKey>(key: K, value: RunnerStateValue<K>): Promise<RunnerStateValue<K>>;
+  /**
    * Remembers an id (a chat request, a message id) for `ttlMs`; true the first time, false when
    * it was already remembered and has not expired. Atomic: two callers never both get true.
    */

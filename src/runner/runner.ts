@@ -3,6 +3,7 @@
 // then on its interval or when kicked. Errors are logged as structured events, counted, and
 // retried with back-off; a controller that fails never stops the others.
 
+import { LeaseLostError } from '../domain/errors';
 import type { Clock, Lease, Leadership, Logger } from '../ports';
 import type { Controller } from './controller';
 
@@ -143,6 +144,9 @@ export class Runner {
         this.deps.log.warn({ event: 'leadership.lost', epoch: was.epoch }, 'leadership lost: controllers stopped');
         this.deps.events?.leadershipChanged?.(null);
         await this.stopControllers();
+        // Only now, with no controller left running, may this process write as a follower: a
+        // shared store refuses a former leader's writes until it is told leadership was given up.
+        await this.deps.leadership.release().catch((err: unknown) => this.deps.log.warn({ err: message(err) }, 'could not release leadership'));
       }
     });
   }
@@ -199,6 +203,8 @@ export class Runner {
         next = Math.min(controller.intervalMs, MAX_ERROR_BACKOFF_MS, 1000 * 2 ** Math.min(loop.failures - 1, 12));
         this.deps.log.error({ event: 'controller.error', controller: controller.name, failures: loop.failures, err: message(err) }, `controller ${controller.name} failed; will retry`);
         this.deps.events?.controllerFailed?.(controller.name);
+        // The store refused a write: another process leads now. Find out at once, not at the next renewal.
+        if (err instanceof LeaseLostError) void this.renew();
       } finally {
         loop.lastRunAt = this.deps.clock.now();
         loop.running = null;

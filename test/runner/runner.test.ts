@@ -3,6 +3,7 @@
 // stops every controller.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { LeaseLostError } from '../../src/domain/errors';
 import type { Lease, Leadership } from '../../src/ports';
 import type { Controller, ReconcileContext } from '../../src/runner/controller';
 import { Runner } from '../../src/runner/runner';
@@ -142,6 +143,43 @@ describe('the runner', () => {
     await runner.idle();
     expect(a.leases.at(-1)).toBe(2);
     expect(changes).toEqual([1, null, 2]);
+  });
+
+  it('gives leadership up only once the controllers stopped, so a shared store lets this process write as a follower', async () => {
+    const leadership = new SwitchLeadership(20);
+    const a = new Probe('backups');
+    runner = new Runner({ controllers: [a], leadership, clock, log: memoryLogger() });
+    await runner.start();
+    let open!: () => void;
+    a.gate = new Promise((r) => (open = r));
+    runner.kick('backups');
+    await waitFor(() => a.active === 1, 'a reconcile under way');
+    leadership.granted = false;
+    // The lease is gone, but a reconcile is still under way: leadership is not given up yet.
+    await waitFor(() => !runner?.isLeader, 'leadership to be lost');
+    expect(leadership.released).toBe(0);
+    open();
+    await waitFor(() => leadership.released === 1, 'leadership given up after the controllers stopped');
+    expect(a.active).toBe(0);
+    expect(a.stops).toBe(1);
+  });
+
+  it('looks at its lease at once when the store refuses a write as a former leader', async () => {
+    const leadership = new SwitchLeadership(null);
+    const a = new Probe('outbox', 60_000);
+    const log = memoryLogger();
+    runner = new Runner({ controllers: [a], leadership, clock, log });
+    await runner.start();
+    leadership.granted = false;
+    a.reconcile = async () => {
+      throw new LeaseLostError(1, 2);
+    };
+    runner.kick('outbox');
+    // No renewal timer (renewEveryMs null): only the refused write can make it look.
+    await waitFor(() => !runner?.isLeader, 'the runner to find its lease gone');
+    expect(a.stops).toBe(1);
+    await waitFor(() => leadership.released === 1, 'leadership given up');
+    expect(log.records.some((r) => (r.fields as { event?: string }).event === 'leadership.lost')).toBe(true);
   });
 
   it('on stop waits for a reconcile under way, stops the controllers and releases leadership', async () => {

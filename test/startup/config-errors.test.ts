@@ -44,11 +44,12 @@ describe('npm start with a configuration problem', () => {
     expect(leftBehind(dataDir)).toEqual([]);
   });
 
-  it('BOT_STORE_URL set: refused before any simulator starts, status 1', async () => {
+  it('a BOT_STORE_URL that is not a mysql:// URL: refused before any simulator starts, status 1, no password shown', async () => {
     const dataDir = join(root, 'store-url');
-    const { code, stderr } = await start({ BOT_STORE_URL: 'x', BACKUP_BOT_CONFIG: join(root, 'no-such.yml'), BOT_DATA_DIR: dataDir });
+    const { code, stderr } = await start({ BOT_STORE_URL: 'postgres://bot:hunter2@db/backupbot', BACKUP_BOT_CONFIG: join(root, 'no-such.yml'), BOT_DATA_DIR: dataDir });
     expect(code).toBe(1);
-    expect(stderr).toContain('BOT_STORE_URL: the MySQL store is not available in this version');
+    expect(stderr).toContain('BOT_STORE_URL: the scheme must be mysql:, got "postgres:"; expected mysql://USER@HOST:PORT/DATABASE');
+    expect(stderr).not.toContain('hunter2');
     expect(stderr).not.toMatch(/sonic boom|\n\s+at /);
     expect(leftBehind(dataDir)).toEqual([]);
   });

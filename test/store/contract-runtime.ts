@@ -47,6 +47,16 @@ export function defineRuntimeContract(ctx: ContractContext): void {
       expect(await reopened.runnerState.get(key)).toEqual(good);
     });
 
+    it('sets a value only if absent: of many handles racing, all get the first value', async () => {
+      const { won, lost } = outcomes(await ctx.race(6, (store, i) => store.runnerState.setIfAbsent('signingKey', String(i).repeat(64))));
+      expect(lost).toEqual([]);
+      expect(new Set(won).size).toBe(1);
+      expect(won[0]).toMatch(/^([0-5])\1{63}$/);
+      expect(await ctx.store.runnerState.get('signingKey')).toBe(won[0]);
+      expect(await ctx.store.runnerState.setIfAbsent('signingKey', KEY)).toBe(won[0]);
+      await expect((ctx.store.runnerState.setIfAbsent as (k: string, v: unknown) => Promise<unknown>)('signingKey', 'not hex')).rejects.toBeInstanceOf(Error);
+    });
+
     it('survives a restart', async () => {
       await ctx.store.runnerState.set('signingKey', KEY);
       await ctx.store.runnerState.set('watchdogAlerts', { 'prod-1': '2026-11-24T00:00:00.000Z' });
@@ -118,6 +128,9 @@ export function defineRuntimeContract(ctx: ContractContext): void {
       else expect(lease.expiresAt?.getTime()).toBeGreaterThan(lease.acquiredAt.getTime());
       const again = await leaseOf(ctx.store);
       expect([again.holder, again.epoch]).toEqual([lease.holder, lease.epoch]);
+      // Anyone may ask who leads (health), through any handle.
+      const current = await (await ctx.second()).leadership.current?.();
+      expect([current?.holder, current?.epoch, current?.acquiredAt]).toEqual([again.holder, again.epoch, again.acquiredAt]);
     });
 
     it('grows the epoch when the store is opened again (a new leader term)', async () => {

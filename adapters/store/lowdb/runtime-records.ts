@@ -82,6 +82,15 @@ export function runnerState(doc: DocumentAccess): RunnerState {
       const checked = checkRunnerValue(key, value);
       await doc.write((d) => ({ doc: { ...d, runnerState: [...d.runnerState.filter((v) => v.name !== key), { name: key, value: copy(checked) }] }, result: undefined }));
     },
+    async setIfAbsent(key, value) {
+      knownKey(key);
+      const checked = checkRunnerValue(key, value);
+      return doc.write((d) => {
+        const found = d.runnerState.find((v) => v.name === key);
+        if (found !== undefined) return { doc: d, result: checkRunnerValue(key, found.value) };
+        return { doc: { ...d, runnerState: [...d.runnerState, { name: key, value: copy(checked) }] }, result: checked };
+      });
+    },
     firstSeen(scope, id, at, ttlMs) {
       return doc.write((d) => {
         const now = at.getTime();
@@ -102,11 +111,12 @@ export function runnerState(doc: DocumentAccess): RunnerState {
 
 /** With the embedded store, the lock file is leadership: held from open to close. */
 export function lockFileLeadership(doc: SharedDocument): Leadership {
-  const acquiredAt = new Date();
+  const acquiredAt = doc.openedAt;
   return {
     description: `lock file ${doc.lock.path}`,
     renewEveryMs: null,
     acquire: async () => ({ holder: doc.lock.holder, epoch: doc.epoch, acquiredAt, expiresAt: null }),
+    current: async () => ({ holder: doc.lock.holder, epoch: doc.epoch, acquiredAt, expiresAt: null }),
     release: async () => undefined,
   };
 }

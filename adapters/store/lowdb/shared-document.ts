@@ -38,6 +38,8 @@ export interface DocumentAccess {
 export class SharedDocument implements DocumentAccess {
   private readonly mutex = new Mutex();
   private closed = false;
+  /** When this process took the folder: the start of its leader term. */
+  readonly openedAt = new Date();
 
   constructor(
     readonly dir: string,
