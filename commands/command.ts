@@ -48,6 +48,12 @@ export interface CommandSpec<Args> {
   handle(args: Args, ctx: CommandContext): Promise<Reply>;
   /** Forms this command opens. */
   forms?: FormSpec[];
+  /**
+   * Its buttons may be clicked more than once: the command guards itself (a restore decision
+   * names the request's version; verify only reads; a Restore button only opens a form), so a
+   * second click gets the command's own answer (who decided, and when) instead of "already done".
+   */
+  reusableButtons?: boolean;
 }
 
 // A registry holds commands with different argument types; this erases them safely.

@@ -58,7 +58,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
     return errorReply(`Sorry, something went wrong (error id ${errorId}). Nothing more was done; the bot's log has the details.`);
   }
 
-  async function execute(text: string, actor: Actor, channel: ChannelAddress | null, confirmed: boolean, beforeHandle?: () => Promise<void>): Promise<Reply> {
+  async function execute(text: string, actor: Actor, channel: ChannelAddress | null, confirmed: boolean, beforeHandle?: (command: AnyCommand) => Promise<void>): Promise<Reply> {
     const tokens = tokenize(text);
     const name = (tokens.words[0] ?? 'help').toLowerCase();
     const command = byName.get(name);
@@ -69,7 +69,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
     const ctx: CommandContext = { actor, channel, confirmed, now: services.clock.now(), services, signer };
     const args = command.parse(tokens);
     if (command.role !== 'anyone') requireRole(command, await command.scope(args, ctx), actor);
-    await beforeHandle?.();
+    await beforeHandle?.(command);
     log.info({ command: command.name, actor: actor.personId ?? `${actor.platform}:${actor.userId}`, confirmed }, 'command');
     return command.handle(args, ctx);
   }
@@ -95,8 +95,8 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
         const now = services.clock.now();
         const token = signer.readAction(invocation.value, now);
         // Spent once the clicker's role is checked (a refused click leaves it to the right person).
-        const spend = async (): Promise<void> => {
-          if (used === undefined) return;
+        const spend = async (command: AnyCommand): Promise<void> => {
+          if (used === undefined || command.reusableButtons === true) return;
           if (!(await used.firstTime(key, now, new Date(token.x * 1000)))) {
             throw new UserError(`already done: this button was used before, so nothing more was done. To do it again, type /backup ${token.c}`);
           }

@@ -4,14 +4,16 @@ import type { AnyCommand } from './command';
 import { cancelCommand } from './subcommands/cancel';
 import { helpCommand } from './subcommands/help';
 import { instancesCommand } from './subcommands/instances';
+import { approveCommand, rejectCommand } from './subcommands/approve';
 import { deleteCommand } from './subcommands/delete';
-import { restoreCommand, verifyCommand } from './subcommands/later';
 import { reconcileCommand } from './subcommands/reconcile';
 import { releaseCommand } from './subcommands/release';
 import { listCommand } from './subcommands/list';
+import { restoreCommand } from './subcommands/restore';
 import { runCommand } from './subcommands/run';
 import { settingsCommand } from './subcommands/settings';
 import { tasksCommand } from './subcommands/tasks';
+import { verifyCommand } from './subcommands/verify';
 
 export function allCommands(): AnyCommand[] {
   const commands: AnyCommand[] = [];
@@ -23,6 +25,8 @@ export function allCommands(): AnyCommand[] {
     runCommand,
     deleteCommand,
     restoreCommand,
+    approveCommand,
+    rejectCommand,
     tasksCommand,
     cancelCommand,
     releaseCommand,

@@ -165,6 +165,8 @@ async function main(): Promise<void> {
   }
 
   await bot.start();
+  // Instances on which no restore could ever be approved (also in the log and their channels).
+  for (const warning of bot.startupWarnings) console.error(`⚠ ${warning}`);
 
   let stopping = false;
   const shutdown = async (code: number): Promise<void> => {

@@ -11,7 +11,7 @@ import { UserError } from '../../src/domain/errors';
 import { OutsideError } from '../../src/domain/errors';
 import { quoteIdentifier } from '../../src/domain/ids';
 import type {
-  BackupJob, Inventory, PartitionInfo, RepositorySpec, RestoreJob, RunMode, SnapshotStatus, StarRocksClient,
+  BackupJob, Inventory, PartitionInfo, RepositoryInfo, RepositorySpec, RestoreJob, RunMode, SnapshotStatus, StarRocksClient,
   StarRocksConnection, StarRocksVersion,
 } from '../../src/ports';
 import { Frontends, type Row } from './frontends';
@@ -37,6 +37,14 @@ const q = {
 function wholeSeconds(n: number, what: string): string {
   if (!Number.isInteger(n) || n <= 0) throw new UserError(`${what} must be a whole number of seconds, got ${n}`);
   return String(n);
+}
+
+/** `replication_num` from a PROPERTIES cell (JSON, or `"k" = "v"` pairs on some versions). */
+export function replicationOf(properties: string | null): number | null {
+  if (!properties) return null;
+  const m = /"?replication_num"?\s*[:=]\s*"?(\d+)"?/.exec(properties);
+  const n = m ? Number(m[1]) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : null;
 }
 
 function firstValue(rows: Row[]): string | null {
@@ -172,6 +180,29 @@ export class MysqlStarRocksClient implements StarRocksClient {
       throw err;
     }
     return 'created';
+  }
+
+  async repositories(): Promise<RepositoryInfo[]> {
+    const rows = await this.fe.query('SHOW REPOSITORIES');
+    return rows.map((r) => ({
+      name: requireText(r, 'RepoName', 'SHOW REPOSITORIES'),
+      location: (text(r, 'Location') ?? '').replace(/\/+$/, ''),
+      readOnly: text(r, 'IsReadOnly') === 'true',
+    }));
+  }
+
+  /** From `information_schema.tables_config` (§7.2): each table's PROPERTIES carry `replication_num`. */
+  async replicationNum(databases: string[]): Promise<number | null> {
+    let highest: number | null = null;
+    for (const db of databases) {
+      q.db(db);
+      const rows = await this.fe.query('SELECT TABLE_NAME, PROPERTIES FROM information_schema.tables_config WHERE TABLE_SCHEMA = ?', [db]);
+      for (const r of rows) {
+        const n = replicationOf(text(r, 'PROPERTIES'));
+        if (n !== null && (highest === null || n > highest)) highest = n;
+      }
+    }
+    return highest;
   }
 
   async dropRepository(name: string): Promise<void> {

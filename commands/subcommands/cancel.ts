@@ -8,7 +8,7 @@ const usage = '/backup cancel <bk-...|rs-...>';
 
 export const cancelCommand = defineCommand<{ id: string }>({
   name: 'cancel',
-  summary: 'refused for backups and running restores (they cannot be interrupted); withdraws a restore still awaiting approval',
+  summary: 'refused for backups and started restores (they cannot be interrupted); its requester withdraws a restore still awaiting approval',
   usage,
   examples: ['/backup cancel rs-20261124-1015-staging-1'],
   role: 'operator',

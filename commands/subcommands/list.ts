@@ -4,13 +4,21 @@ import type { CommandContext } from '../command';
 import { instanceArg } from '../args';
 import { deleteButton, deleteConsequence } from './delete';
 import { displayState } from '../../src/domain/backup-set';
+import { whyNotRestorable } from '../../src/domain/restore-rules';
 import { formatBytes, formatLocal } from '../../src/domain/format';
 import type { BackupSet } from '../../src/domain/types';
 import { reply } from '../../src/reply';
-import type { ReplyItem } from '../../src/reply';
+import type { Button, ReplyItem } from '../../src/reply';
 
 const usage = '/backup list <instance> [--all]';
 const MAX_ROWS = 40;
+const BUTTON_TTL_SECONDS = 24 * 3600;
+
+/** A restorable set's Restore button: it opens the restore form (`restore bk-...`). */
+function restoreButton(set: BackupSet, ctx: CommandContext): Button[] {
+  if (whyNotRestorable(set, 'UTC') !== null || !ctx.services.people.allows(ctx.actor, null, 'operator')) return [];
+  return [{ label: 'Restore', action: 'restore', subject: set.id, value: ctx.signer.action(`restore ${set.id}`, BUTTON_TTL_SECONDS, ctx.now) }];
+}
 
 /** Sets the Delete button is offered for (the command refuses the others with the reason). */
 const DELETABLE: readonly BackupSet['state'][] = ['FINISHED', 'PARTIAL', 'MISSING'];
@@ -23,7 +31,7 @@ function expiry(set: BackupSet, state: string, zone: string): string {
   return at;
 }
 
-function row(set: BackupSet, zone: string, known: ReadonlySet<string>, buttons: ReplyItem['buttons']): ReplyItem {
+function row(set: BackupSet, zone: string, known: ReadonlySet<string>, buttons: Button[]): ReplyItem {
   const state = displayState(set, known);
   const failed = set.databases.filter((d) => d.state === 'FAILED').map((d) => d.database);
   return {
@@ -35,13 +43,13 @@ function row(set: BackupSet, zone: string, known: ReadonlySet<string>, buttons: 
       ...(failed.length ? [{ label: 'Failed databases', value: failed.join(', ') }] : []),
       ...(set.deletionBlocked ? [{ label: 'Deletion blocked', value: set.deletionBlocked.reason }] : []),
     ],
-    ...(buttons && buttons.length ? { buttons } : {}),
+    ...(buttons.length ? { buttons } : {}),
   };
 }
 
 /** A Delete button per deletable set, for a caller who may delete on this instance. */
-async function deleteButtons(ctx: CommandContext, instance: string, sets: readonly BackupSet[], zone: string): Promise<Map<string, ReplyItem['buttons']>> {
-  const out = new Map<string, ReplyItem['buttons']>();
+async function deleteButtonsOf(ctx: CommandContext, instance: string, sets: readonly BackupSet[], zone: string): Promise<Map<string, Button[]>> {
+  const out = new Map<string, Button[]>();
   if (!ctx.services.people.allows(ctx.actor, instance, 'admin')) return out;
   const lastGood = await ctx.services.deletions.lastGoodIds(instance);
   const good = sets.filter((s) => s.state === 'FINISHED' || s.state === 'PARTIAL').length;
@@ -75,14 +83,14 @@ export const listCommand = defineCommand<{ instance: string; all: boolean }>({
       return reply(`No backup sets for *${instance}*${all ? '' : ' (expired and deleted ones are hidden; add --all)'}.`);
     }
     const shown = sets.slice(0, MAX_ROWS);
-    const buttons = await deleteButtons(ctx, instance, sets, zone);
+    const deleteButtons = await deleteButtonsOf(ctx, instance, sets, zone);
     const notes = [`Total backup storage: ${formatBytes(total.bytes)} in ${total.sets} set${total.sets === 1 ? '' : 's'}. Times in ${zone}.`];
     if (sets.length > shown.length) notes.push(`${sets.length - shown.length} older sets not shown.`);
     if (!configured) notes.push(`${instance} is no longer in the configuration: its sets are kept (orphaned) and never expire by themselves.`);
     if (!all) notes.push('Expired and deleted sets are hidden; add --all to see them.');
     return reply(`${sets.length} backup set${sets.length === 1 ? '' : 's'} of *${instance}*`, {
       title: `Backups: ${instance}`,
-      items: shown.map((s) => row(s, zone, known, buttons.get(s.id))),
+      items: shown.map((s) => row(s, zone, known, [...restoreButton(s, ctx), ...(deleteButtons.get(s.id) ?? [])])),
       notes,
     });
   },

@@ -5,13 +5,15 @@
 import { createCommandCore } from '../../commands/core';
 import { TokenSigner } from '../../commands/signing';
 import type { BotConfig } from '../config/types';
-import type { Actor, BackupSet, ChannelAddress } from '../domain/types';
+import type { Actor, BackupSet, ChannelAddress, RestoreRequest } from '../domain/types';
 import type { Clock, CommandCore, Cron, Logger, Notifier, ObjectStoreConnector, StarRocksConnector, Store } from '../ports';
+import { ApprovalExpiryController } from '../runner/controllers/approvals';
 import { BackupController } from '../runner/controllers/backups';
 import { ExpiryWarningController } from '../runner/controllers/expiry-warnings';
 import { OutboxController } from '../runner/controllers/outbox';
 import { ReconcileController } from '../runner/controllers/reconcile';
 import { RetentionController } from '../runner/controllers/retention';
+import { RestoreController } from '../runner/controllers/restores';
 import { SchedulerController } from '../runner/controllers/scheduler';
 import { WatchdogController } from '../runner/controllers/watchdog';
 import { BotMetrics } from '../runner/metrics';
@@ -25,7 +27,9 @@ import { Clusters } from '../services/clusters';
 import { InstanceDirectory } from '../services/instances';
 import { InstanceOverview } from '../services/overview';
 import { PeopleDirectory } from '../services/people';
-import { RestoreService } from '../services/restores';
+import { RestoreRuns } from '../services/restore/run';
+import { RestoreService } from '../services/restore/service';
+import { warnUnapprovable } from '../services/restore/startup';
 import { retentionParts } from '../services/retention/parts';
 import type { Services } from '../services/services';
 import { SettingsService } from '../services/settings';
@@ -59,6 +63,8 @@ export interface BotParts {
 
 export interface BotControllers {
   backups: BackupController;
+  restores: RestoreController;
+  approvals: ApprovalExpiryController;
   scheduler: SchedulerController;
   watchdog: WatchdogController;
   outbox: OutboxController;
@@ -79,6 +85,8 @@ export interface Bot {
   seenRequests: StoredSeenKeys;
   /** Backups this process's commands started (a piped terminal session waits for its own). */
   startedHere: StartedHere;
+  /** What the last start warned about (instances where no restore could be approved, released instances still configured). */
+  startupWarnings: string[];
   start(): Promise<void>;
   /** Stops the controllers (waiting for work under way); the store stays open for the caller to close. */
   stop(): Promise<void>;
@@ -120,7 +128,11 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     sign: (command, ttlSeconds, now) => signer.action(command, ttlSeconds, now),
     onRequested: kick('retention'),
   });
-  const startedHere = new StartedHere(async (id) => (await store.backupSets.get(id))?.state === 'RUNNING');
+  const startedHere = new StartedHere(async (id) =>
+    id.startsWith('rs-')
+      ? ['APPROVED', 'RUNNING'].includes((await store.restores.get(id))?.state ?? '')
+      : (await store.backupSets.get(id))?.state === 'RUNNING',
+  );
   const onStarted = (set: BackupSet, actor: Actor) => {
     startedHere.started(set, actor);
     runner?.kick('backups');
@@ -137,7 +149,28 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     onStarted,
     releasedRefusal: (id) => retention.released.refusal(id),
   });
-  const restores = new RestoreService(store, clock, audit, announcer);
+  const restoreDeps = {
+    store,
+    clock,
+    instances,
+    clusters,
+    people,
+    announcer,
+    audit,
+    tasks,
+    log: log.child({ part: 'restores' }),
+    signer,
+    approvalTtlHours: config.approvals.ttlHours,
+    databaseConcurrency: config.scheduler.databaseConcurrency,
+    invisibleJobLimitMinutes: config.scheduler.invisibleJobLimitMinutes,
+    onApproved(request: RestoreRequest, actor: Actor) {
+      startedHere.startedWork(request.id, actor);
+      runner?.kick('restores');
+    },
+    onRequested: kick('approvals'),
+    onEnded: (request: RestoreRequest) => startedHere.endedHere(request.id),
+  };
+  const restores = new RestoreService(restoreDeps);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);
   const services: Services = { clock, people, instances, overview, settings, catalog, backups, restores, tasks, ...retention.services };
   // A confirm button does its work once: a second click (or a replayed one) is told it was done.
@@ -176,6 +209,8 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   });
   const controllers: BotControllers = {
     backups: new BackupController({ store, runs, log: log.child({ part: 'backups' }), concurrency: config.scheduler.concurrency, ...timing, kick: kick('backups') }),
+    restores: new RestoreController({ store, runs: new RestoreRuns(restoreDeps), log: log.child({ part: 'restores' }), ...timing, kick: kick('restores') }),
+    approvals: new ApprovalExpiryController({ restores, clock }),
     scheduler: new SchedulerController({
       cron: parts.cron,
       clock,
@@ -198,10 +233,20 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   scheduler = controllers.scheduler;
   settings.onChange(kick('scheduler'));
   announcer.onQueued = kick('outbox');
-  // The first pass runs in this order: follow what runs, then schedule new work, warn and sweep,
-  // then tell; reconciliation with OSS runs beside them.
+  // The first pass runs in this order: follow what runs, then schedule new work, expire what
+  // waited too long, warn and sweep, then tell; reconciliation with OSS runs beside them.
   runner = new Runner({
-    controllers: [controllers.backups, controllers.scheduler, controllers.watchdog, controllers.expiryWarnings, controllers.retention, controllers.outbox, controllers.reconcile],
+    controllers: [
+      controllers.backups,
+      controllers.restores,
+      controllers.scheduler,
+      controllers.watchdog,
+      controllers.approvals,
+      controllers.expiryWarnings,
+      controllers.retention,
+      controllers.outbox,
+      controllers.reconcile,
+    ],
     leadership: store.leadership,
     clock,
     log: log.child({ part: 'runner' }),
@@ -213,7 +258,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   });
   const theRunner = runner;
 
-  return {
+  const bot: Bot = {
     core,
     services,
     runner: theRunner,
@@ -222,7 +267,11 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     notifiers,
     seenRequests,
     startedHere,
-    start: () => theRunner.start(),
+    startupWarnings: [],
+    async start() {
+      bot.startupWarnings = [...(await warnUnapprovable({ store, instances, people: config.people, announcer, log })), ...(await retention.services.releases.atStart())];
+      await theRunner.start();
+    },
     async stop() {
       await theRunner.stop();
       await clusters.close();
@@ -232,4 +281,5 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     },
     health: () => checkHealth({ store, runner: theRunner, scheduler: controllers.scheduler, notifiers, now: () => clock.now() }),
   };
+  return bot;
 }

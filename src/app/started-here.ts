@@ -1,4 +1,4 @@
-// The backups this process's chat commands started, by the platform of the command. A piped
+// The backups (and restores) this process's chat commands started, by the platform of the command. A piped
 // terminal session waits for its own to end before it leaves; a set resumed from an earlier
 // process (or started by the schedule) does not hold it. A set counts as ended when its run
 // ends here, or when the store no longer has it RUNNING (another process may have run it).
@@ -16,6 +16,11 @@ export class StartedHere {
   /** A set was written: remembered when a command started it. */
   started(set: BackupSet, actor: Actor): void {
     if (set.trigger === 'manual') this.sets.set(set.id, actor.platform);
+  }
+
+  /** Other work a command started (a restore it approved), by its id. */
+  startedWork(id: string, actor: Actor): void {
+    if (actor.platform !== 'system') this.sets.set(id, actor.platform);
   }
 
   /** A set's run ended in this process. */

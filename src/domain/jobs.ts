@@ -32,6 +32,8 @@ export type JobObservation<S extends string> =
 /** The text StarRocks puts in `Status` (`[COMMON_ERROR, msg: ...]`) and `TaskErrMsg`, made readable. */
 export function jobErrorText(status: string, taskErrors: string): string {
   const msg = /msg:\s*(.*)\]$/.exec(status)?.[1]?.trim();
-  const parts = [msg && msg.length ? msg : status, taskErrors].filter((p) => p && p.length > 0);
-  return parts.join('; ');
+  const main = msg && msg.length ? msg : status;
+  // A task error that only repeats the status (`[<task>: <same text>]`) adds nothing.
+  const tasks = taskErrors.replace(/^\[\d+: (.*)\]$/, '$1') === main ? '' : taskErrors;
+  return [main, tasks].filter((p) => p && p.length > 0).join('; ');
 }

@@ -1,6 +1,7 @@
 // Retention rules: which sets the sweep expires and which it keeps past their expiry (the last
-// good backup of an instance, a set a restore reads, an orphaned set), why a delete or a restore
-// is refused, and how a snapshot name the bot made leads back to its set. Pure: the caller reads
+// good backup of an instance, a set a restore reads, an orphaned set), why a delete is refused,
+// and how a snapshot name the bot made leads back to its set. (Why a restore is refused, deleted
+// and expired sets included, is `whyNotRestorable` in restore-rules.ts.) Pure: the caller reads
 // the store and the clock, these decide.
 
 import { DateTime } from 'luxon';
@@ -93,44 +94,6 @@ export function deletionRefusal(set: BackupSet, restores: readonly RestoreReques
   if (reading.length > 0) {
     const names = reading.map((r) => `${r.id} (${r.state === 'PENDING_APPROVAL' ? 'awaiting approval' : r.state === 'APPROVED' ? 'approved' : 'running'})`).join(', ');
     return `${set.id} is used by restore ${names}; it can be deleted once that restore ends.`;
-  }
-  return null;
-}
-
-/**
- * Why a set cannot be restored, or null when it can. Deleted and expired sets never can ("bk-...
- * was deleted on 2026-11-20; deleted backups cannot be restored"). A good set past its expiry
- * can only while the sweep keeps it: pass the instance's `lastGood` ids (without them such a set
- * is refused as expired).
- */
-export function whyNotRestorable(
-  set: BackupSet,
-  now: Date,
-  options: { zone?: string; lastGood?: ReadonlySet<string>; restores?: readonly RestoreRequest[] } = {},
-): string | null {
-  const zone = options.zone ?? 'UTC';
-  switch (set.state) {
-    case 'DELETED':
-      return `${set.id} was deleted on ${localDate(set.deletedAt ?? now, zone)}; deleted backups cannot be restored.`;
-    case 'DELETING':
-      return `${set.id} is being deleted (requested by ${set.deletedBy ?? 'someone'}); deleted backups cannot be restored.`;
-    case 'EXPIRED':
-      return `${set.id} expired on ${localDate(set.expiresAt ?? set.deletedAt ?? now, zone)} and its data was deleted; expired backups cannot be restored.`;
-    case 'EXPIRING':
-      return `${set.id} expired on ${localDate(set.expiresAt ?? now, zone)} and its data is being deleted; expired backups cannot be restored.`;
-    case 'MISSING':
-      return `${set.id} is missing: its snapshots are gone from OSS, so there is nothing to restore (see /backup reconcile ${set.instanceId}).`;
-    case 'RUNNING':
-      return `${set.id} is still running; a backup can be restored once it has finished.`;
-    case 'FAILED':
-      return `${set.id} failed and holds no data to restore.`;
-    default:
-      break;
-  }
-  if (!set.databases.some((d) => d.state === 'FINISHED')) return `${set.id} has no finished database to restore.`;
-  if (isExpiryDue(set, now)) {
-    const kept = options.lastGood?.has(set.id) === true || restoresReading(set, options.restores ?? []).length > 0;
-    if (!kept) return `${set.id} expired on ${localDate(set.expiresAt ?? now, zone)}; its data is about to be deleted and expired backups cannot be restored.`;
   }
   return null;
 }

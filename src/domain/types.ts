@@ -184,12 +184,40 @@ export interface RestoreRequest {
   error: string | null;
   /** Per database: its `RESTORE SNAPSHOT` job. */
   jobs: DatabaseRestore[];
+  /**
+   * One more with every change of state. A decision names the version it was made on, so a
+   * button on an older message (or a second click) cannot decide twice.
+   */
+  version: number;
+  /** `replication_num` of the restored tables (default: the source's). */
+  replicationNum: number;
+  /** What the chosen databases' snapshots hold on OSS, for the approval message. */
+  sizeBytes: number | null;
+  /** An admin approved their own request; the target instance allows it (`selfApproval`). */
+  selfApproved: boolean;
+  /** The source's StarRocks repository: the read-only one on the target has its name and location. */
+  repository: string;
+  /**
+   * Whether this restore created that repository on the target (so drops it at the end): null
+   * until looked at; true is recorded before the CREATE is sent.
+   */
+  repositoryOwned: boolean | null;
+  repositoryDropped: boolean;
+  /** Databases that did not exist on the target before this restore (created by the bot or by StarRocks 3.4+). */
+  createdDatabases: string[];
+  /** Of those, the ones dropped again because their restore failed before any data was committed. */
+  droppedDatabases: string[];
+  warnings: string[];
 }
 
 /** One `RESTORE SNAPSHOT` of one database, inside a restore. */
 export interface DatabaseRestore extends TrackedJob<RestoreJobState> {
   /** The snapshot's `backup_timestamp`, exactly as StarRocks wrote it. */
   backupTimestamp: string;
+  /** The tables restored (the ones the backup holds). */
+  tables: string[];
+  /** Seen at COMMIT or later: data may have been written, so the database is never dropped. */
+  committed: boolean;
 }
 
 export type TaskKind = 'backup' | 'restore' | 'delete' | 'release';

@@ -49,3 +49,12 @@ export interface Notifier {
   /** Edits a message in place; platforms that cannot edit post a new message and return it. */
   update(message: DeliveredMessage, reply: Reply): Promise<DeliveredMessage>;
 }
+
+/**
+ * Makes the signed value of a button that runs a command (`verify rs-...`) when clicked, for
+ * messages the core posts by itself (approvals, completion checklists). The click comes back to
+ * the command core, which checks the clicker's role as for any button.
+ */
+export interface ButtonSigner {
+  action(command: string, ttlSeconds: number, now: Date): string;
+}

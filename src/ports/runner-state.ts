@@ -27,6 +27,11 @@ export const RUNNER_STATE = {
   ),
   /** Per instance, the snapshots on OSS the store has no record of that were already announced. */
   reconcileReported: z.record(z.string(), z.array(z.string())),
+  /**
+   * Per instance on which no restore could be approved, what its channel was told (its admins and
+   * self-approval): the start-up warning is posted again only when that changes.
+   */
+  unapprovableWarned: z.record(z.string(), z.string().max(2000)),
 } as const;
 
 export type RunnerStateKey = keyof typeof RUNNER_STATE;

@@ -86,6 +86,13 @@ export interface SnapshotStatus {
   status: string;
 }
 
+/** A repository as SHOW REPOSITORIES lists it. */
+export interface RepositoryInfo {
+  name: string;
+  location: string;
+  readOnly: boolean;
+}
+
 export interface PartitionInfo {
   name: string;
   visibleVersion: number;
@@ -106,6 +113,10 @@ export interface StarRocksClient {
   databaseExists(database: string): Promise<boolean>;
   createDatabase(database: string): Promise<void>;
   dropDatabase(database: string): Promise<void>;
+  /** The repositories of the cluster (SHOW REPOSITORIES). */
+  repositories(): Promise<RepositoryInfo[]>;
+  /** The highest `replication_num` of the tables of these databases; null when none says. */
+  replicationNum(databases: string[]): Promise<number | null>;
   /** Creates the repository unless one with that name exists; says which. */
   ensureRepository(spec: RepositorySpec): Promise<'created' | 'exists'>;
   dropRepository(name: string): Promise<void>;

@@ -48,4 +48,11 @@ export class InstanceDirectory {
     if (!region) throw new NotFoundError(`instance ${instance.id} names region ${instance.region}, which is not configured`);
     return region;
   }
+
+  /** A region by id (a backup set names its region, also after its instance left the configuration). */
+  regionById(regionId: string): RegionConfig {
+    const region = this.config.regions[regionId];
+    if (!region) throw new NotFoundError(`region ${regionId} is not configured`);
+    return region;
+  }
 }

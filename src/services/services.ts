@@ -7,7 +7,7 @@ import type { BackupCatalog } from './catalog';
 import type { InstanceDirectory } from './instances';
 import type { InstanceOverview } from './overview';
 import type { PeopleDirectory } from './people';
-import type { RestoreService } from './restores';
+import type { RestoreService } from './restore/service';
 import type { DeleteService } from './retention/delete-service';
 import type { Reconciler } from './retention/reconcile';
 import type { ReleaseService } from './retention/releases';

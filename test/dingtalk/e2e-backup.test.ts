@@ -1,6 +1,7 @@
 // The whole bot behind the real DingTalk surface: robot messages and card clicks over the
 // Stream WebSocket of the fake DingTalk, StarRocks and OSS simulated over real sockets, the
-// progress card of the instance's group updated in place into the summary.
+// progress card of the instance's group updated in place into the summary; a restore asked for
+// from a list card and decided on its approval card.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySeenMessages, silentLogger, startDingTalkSurface, type DingTalkSurface } from '../../adapters/dingtalk';
@@ -97,6 +98,59 @@ describe('a backup from DingTalk', () => {
     const text = await answerTo(fake.say('admin2', '/backup settings prod-1'));
     expect(text).toContain('- **Retention (days)**: 31 (7 to 31)');
     expect(text).toContain('> Text form: /backup settings prod-1 off time=00:00 retention=31');
+  });
+});
+
+describe('a restore from DingTalk', () => {
+  it('is asked for from a list card, refused on the approval card for the requester and an operator, and approved there by admin2', async () => {
+    const [set] = await h.store.backupSets.list({ instanceId: 'prod-1', states: ['FINISHED'], limit: 1 });
+    expect(set).toBeDefined();
+    const id = set!.id;
+    const listed = fake.say('admin1', '/backup list prod-1');
+    const list = await cardAfter(listed.at);
+    expect(fake.buttonsOf(list).find((b) => b.text === `Restore ${id}`)?.params).toMatchObject({ action: 'restore', subject: id, scope: 'item' });
+
+    // The Restore button answers with the form as text, and its text form filled in.
+    const clicked = Date.now();
+    fake.click(list.id, 'admin1', `Restore ${id}`);
+    const form = await fake.waitFor(() => fake.seenBy('admin1', clicked).find((t) => t.includes('Text form:')), 'the restore form', 10_000);
+    const text = /Text form: (\/backup restore \S+ to staging-1 databases=\S+ replicas=\d+)/.exec(form)?.[1];
+    expect(text).toBe(`/backup restore ${id} to staging-1 databases=inventory,sales,web replicas=3`);
+    const asked = await answerTo(fake.say('admin1', `${text?.replace('databases=inventory,sales,web', 'databases=inventory')}`));
+    const rs = /(rs-\d{8}-\d{4}-staging-1(?:\.\d+)?)/.exec(asked)?.[1] as string;
+    expect(asked).toContain(`Asked for restore **${rs}**`);
+
+    // The approval card goes to the instance's group, for everyone, with Approve and Reject.
+    const approval = await fake.waitFor(
+      () => [...fake.api.cards.values()].find((c) => c.space.id === SANDBOX_DINGTALK_CONVERSATION && c.params.title?.includes(`Restore request ${rs} needs approval`)),
+      'the approval card',
+      10_000,
+    );
+    expect(approval.recipients).toBeNull();
+    expect(fake.buttonsOf(approval).map((b) => [b.text, b.params.action, b.params.subject])).toEqual([['Approve', 'approve', rs], ['Reject', 'reject', rs]]);
+
+    const refusedAt = Date.now();
+    fake.click(approval.id, 'admin1', 'Approve');
+    expect(await fake.waitFor(() => fake.seenBy('admin1', refusedAt).find((t) => t.includes('four eyes')), 'the requester refused', 10_000)).toContain(
+      `${rs} needs the approval of an admin other than the requester (Admin One)`,
+    );
+    fake.click(approval.id, 'user1', 'Approve');
+    expect(await fake.waitFor(() => fake.seenBy('user1', refusedAt).find((t) => t.includes('admin role')), 'the operator refused', 10_000)).toContain(
+      '/backup approve needs the admin role on staging-1; your role on staging-1 is operator',
+    );
+    expect(fake.buttonsOf(approval)).toHaveLength(2);
+    expect((await h.store.restores.get(rs))?.state).toBe('PENDING_APPROVAL');
+
+    fake.click(approval.id, 'admin2', 'Approve');
+    await fake.waitFor(() => (/approved by \*\*Admin Two\*\*/.test(approval.params.markdown ?? '') ? true : null), 'the card to say who approved', 10_000);
+    expect(fake.buttonsOf(approval)).toEqual([]);
+    const progress = await fake.waitFor(
+      () => [...fake.api.cards.values()].find((c) => c.space.id === SANDBOX_DINGTALK_CONVERSATION && /Restore .* finished/.test(c.params.title ?? '') && c.params.title?.includes(rs)),
+      'the restore to end with its checklist',
+      20_000,
+    );
+    expect(progress.params.markdown).toContain('Not carried by a restore');
+    expect(sims.starrocks.instance('staging-1').catalog.table('inventory', 'stock')).toBeDefined();
   });
 });
 

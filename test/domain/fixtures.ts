@@ -90,6 +90,16 @@ export function aRestoreRequest(over: Partial<RestoreRequest> = {}): RestoreRequ
     finishedAt: null,
     error: null,
     jobs: [],
+    version: 1,
+    replicationNum: 3,
+    sizeBytes: 1024,
+    selfApproved: false,
+    repository: 'bot_prod_1',
+    repositoryOwned: null,
+    repositoryDropped: false,
+    createdDatabases: [],
+    droppedDatabases: [],
+    warnings: [],
     ...over,
   };
 }
@@ -107,6 +117,8 @@ export function aDatabaseRestore(over: Partial<DatabaseRestore> = {}): DatabaseR
     submittedAt: '2026-11-25T10:05:00.000Z',
     finishedAt: null,
     error: null,
+    tables: ['orders', 'customers'],
+    committed: false,
     ...over,
   };
 }

@@ -119,11 +119,15 @@ describe('/backup delete', () => {
     await start();
     const older = await backup();
     const newer = await backup();
-    expect((await h.say('viewer1', 'list prod-1')).items?.flatMap((i) => i.buttons ?? [])).toEqual([]);
+    expect((await h.say('viewer1', 'list prod-1')).items?.flatMap((i) => i.buttons ?? []).filter((b) => b.action === 'delete')).toEqual([]);
+    expect((await h.say('oper1', 'list prod-1')).items?.flatMap((i) => i.buttons ?? []).filter((b) => b.action === 'delete')).toEqual([]);
     const list = await h.say('admin2', 'list prod-1');
     const row = (id: string) => list.items?.find((i) => i.text.includes(id));
-    expect(row(newer.id)?.buttons?.[0]?.confirm?.text).toContain(`It is the newest good backup of prod-1 (1 older good backup would remain).`);
-    expect(row(older.id)?.buttons?.[0]?.confirm?.text).not.toContain('good backup of prod-1');
+    const deleteOf = (id: string) => row(id)?.buttons?.find((b) => b.label === 'Delete');
+    expect(deleteOf(newer.id)).toMatchObject({ style: 'danger', action: 'delete', subject: newer.id });
+    expect(deleteOf(newer.id)?.confirm?.text).toContain(`It is the newest good backup of prod-1 (1 older good backup would remain).`);
+    expect(deleteOf(older.id)?.confirm?.text).toContain(`Delete backup ${older.id} of prod-1`);
+    expect(deleteOf(older.id)?.confirm?.text).not.toContain('good backup of prod-1');
     const started = await h.click('admin2', { ...list, items: [row(older.id) ?? { text: '' }] } as Reply, /Delete/);
     expect(started.text).toContain(`Deleting *${older.id}*`);
     await deleted(older.id);

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { snapshotName } from '../../src/domain/ids';
-import { deletionRefusal, lastGoodSets, sameHold, snapshotOrigin, sweepDecision, whyNotRestorable } from '../../src/domain/retention';
+import { deletionRefusal, lastGoodSets, sameHold, snapshotOrigin, sweepDecision } from '../../src/domain/retention';
 import { aFinishedSet, aRestoreRequest } from '../domain/fixtures';
 
 const DAY = 86_400_000;
@@ -68,21 +68,6 @@ describe('a delete is refused', () => {
     const restore = aRestoreRequest({ backupSetId: newer.id, state: 'APPROVED' });
     expect(deletionRefusal(newer, [restore], 'UTC')).toBe(`${newer.id} is used by restore ${restore.id} (approved); it can be deleted once that restore ends.`);
     expect(deletionRefusal(newer, [], 'UTC')).toBeNull();
-  });
-});
-
-describe('a restore is refused', () => {
-  it('for a deleted or expired set, naming when', () => {
-    expect(whyNotRestorable({ ...newer, state: 'DELETED', deletedAt: '2026-11-20T03:00:00Z' }, afterBoth)).toBe(`${newer.id} was deleted on 2026-11-20; deleted backups cannot be restored.`);
-    expect(whyNotRestorable({ ...newer, state: 'EXPIRED', deletedAt: '2026-12-02T00:00:00Z' }, afterBoth, { zone: 'Asia/Shanghai' })).toBe(
-      `${newer.id} expired on 2026-12-01 and its data was deleted; expired backups cannot be restored.`,
-    );
-  });
-
-  it('for a set past its expiry unless the sweep keeps it', () => {
-    expect(whyNotRestorable(older, afterBoth)).toMatch(/expired on .*; its data is about to be deleted/);
-    expect(whyNotRestorable(newer, afterBoth, { lastGood: new Set([newer.id]) })).toBeNull();
-    expect(whyNotRestorable(newer, new Date(Date.parse(newer.expiresAt ?? '') - DAY))).toBeNull();
   });
 });
 

@@ -31,7 +31,7 @@ describe('npm start with config.example.yml, piped', () => {
     expect(stdout).toContain('You are alice (Alice Chen).');
     expect(stdout).toContain('No backup sets for prod-1');
     expect(stdout).not.toContain('not registered');
-    const warnings = readFileSync(join(dataDir, 'bot.log'), 'utf8').split('\n').filter((l) => l.includes('"instanceId":"prod-sh"') && l.includes('"level":40'));
+    const warnings = readFileSync(join(dataDir, 'bot.log'), 'utf8').split('\n').filter((l) => l.includes('"instanceId":"prod-sh"') && l.includes('"level":40') && l.includes('posts only to DingTalk'));
     expect(warnings).toHaveLength(1);
   });
 });

@@ -94,6 +94,8 @@ const databaseRestore = z.looseObject({
   ...trackedJob,
   jobState: z.enum(RESTORE_JOB_STATES).nullable(),
   backupTimestamp: z.string(),
+  tables: z.array(z.string()).default([]),
+  committed: z.boolean().default(false),
 });
 
 export const restoreRequest = z.looseObject({
@@ -112,6 +114,17 @@ export const restoreRequest = z.looseObject({
   finishedAt: isoOrNull,
   error: z.string().nullable(),
   jobs: z.array(databaseRestore),
+  // Added with restores (issue 11); defaults keep older files readable.
+  version: z.number().int().positive().default(1),
+  replicationNum: z.number().int().positive().default(3),
+  sizeBytes: z.number().nullable().default(null),
+  selfApproved: z.boolean().default(false),
+  repository: z.string().default(''),
+  repositoryOwned: z.boolean().nullable().default(null),
+  repositoryDropped: z.boolean().default(false),
+  createdDatabases: z.array(z.string()).default([]),
+  droppedDatabases: z.array(z.string()).default([]),
+  warnings: z.array(z.string()).default([]),
 });
 
 export const task = z.looseObject({

@@ -36,16 +36,11 @@ export class RetentionController implements Controller {
   readonly intervalMs = 5 * 60_000;
   private readonly tracked = new Map<string, Tracked>();
   private stopping = false;
-  private saidAtStart = false;
 
   constructor(private readonly deps: RetentionControllerDeps) {}
 
   async reconcile(): Promise<ReconcileResult> {
     this.stopping = false;
-    if (!this.saidAtStart) {
-      await this.deps.releases.atStart();
-      this.saidAtStart = true;
-    }
     await this.deps.sweep.sweep();
     await this.deps.releases.advance();
     const due = await this.deps.deletions.due();
@@ -103,6 +98,5 @@ export class RetentionController implements Controller {
     this.stopping = true;
     await this.settled();
     this.tracked.clear();
-    this.saidAtStart = false;
   }
 }

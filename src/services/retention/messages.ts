@@ -105,11 +105,7 @@ export function releaseDone(release: InstanceRelease): Reply {
   };
 }
 
-export function stillReleased(release: InstanceRelease, zone: string): Reply {
-  return {
-    visibility: 'channel',
-    tone: 'warning',
-    title: `${release.instanceId} is released`,
-    text: `${release.instanceId} was released on ${formatLocal(new Date(release.releasedAt), zone)} by ${release.releasedBy} but is still in the configuration: the bot treats it as released (no schedule, no runs). Remove it from the configuration file.`,
-  };
+/** What a start says about a released instance still in the configuration. */
+export function stillReleasedText(release: InstanceRelease, zone: string): string {
+  return `${release.instanceId} was released on ${formatLocal(new Date(release.releasedAt), zone)} by ${release.releasedBy} but is still in the configuration: the bot treats it as released (no schedule, no runs). Remove it from the configuration file.`;
 }

@@ -12,7 +12,7 @@ import type { Actor, BackupSet, InstanceRelease } from '../../domain/types';
 import type { StoreRecords } from '../../ports';
 import { SYSTEM_ACTOR } from '../audit';
 import { deletionTaskId, type RetentionDeps } from './deletions';
-import { releaseDone, releaseStarted, stillReleased } from './messages';
+import { releaseDone, releaseStarted, stillReleasedText } from './messages';
 import { recordedName, shownName, type ReleasedInstances } from './released';
 
 export interface ReleasePreview {
@@ -123,19 +123,23 @@ export class ReleaseService {
   }
 
   /**
-   * At start: says (log and channel) that each released instance still in the configuration is
-   * released; forgets the releases of instances removed from it (added back, they start afresh).
+   * At start: names each released instance still in the configuration (the log, and the returned
+   * lines for the terminal); forgets the releases of instances removed from it (added back, they
+   * start afresh).
    */
-  async atStart(): Promise<void> {
+  async atStart(): Promise<string[]> {
     const all = await this.released.all();
     const gone = Object.keys(all).filter((id) => !this.deps.instances.has(id) && all[id]?.finishedAt !== null);
     await this.released.forget(gone);
     for (const id of gone) this.deps.log.info({ event: 'instance.release_forgotten', instanceId: id }, 'a released instance left the configuration; its release record is dropped');
+    const lines: string[] = [];
     for (const release of Object.values(all)) {
       const instance = this.deps.instances.find(release.instanceId);
       if (!instance) continue;
-      this.deps.log.warn({ event: 'instance.still_released', instanceId: release.instanceId, releasedAt: release.releasedAt, releasedBy: release.releasedBy }, `${release.instanceId} is released but still in the configuration: no schedule, no runs; remove it from the configuration file`);
-      await this.deps.announcer.announce(release.instanceId, stillReleased(release, instance.timezone));
+      const text = stillReleasedText(release, instance.timezone);
+      lines.push(text);
+      this.deps.log.warn({ event: 'instance.still_released', instanceId: release.instanceId, releasedAt: release.releasedAt, releasedBy: release.releasedBy }, text);
     }
+    return lines;
   }
 }
