@@ -2,6 +2,7 @@
 // as a table. Targets are ratios and differences against the baseline, not absolute times.
 
 import { execFileSync } from 'node:child_process';
+import { benchDelete } from './delete';
 import { benchSlackAck } from './slack-ack';
 
 interface SchedulerSample {
@@ -58,13 +59,28 @@ async function main(): Promise<void> {
     rows.push(['Slack ack p99 (ms)', f(bare.p99), f(surface.p99), `x${f(slack.ratio, 2)} (aim p99 < 100 ms, x < 1.5)`]);
   }
 
+  // Deleting a backup set: the adapter's batched deletes against one DELETE per object.
+  for (const latencyMs of [0, 5]) {
+    const d = await benchDelete(20_000, latencyMs);
+    const where = latencyMs === 0 ? 'loopback' : `${latencyMs} ms a request`;
+    rows.push([`delete 20,000 objects, ${where} (s)`, f(d.perObject.ms / 1000, 2), f(d.adapter.ms / 1000, 2), `x${f(d.perObject.ms / d.adapter.ms, 1)} faster (aim x20)`]);
+    if (latencyMs === 0) {
+      rows.push([
+        'delete 20,000 objects: HTTP requests',
+        `${d.perObject.deleteRequests} DELETE + ${d.perObject.listRequests} list`,
+        `${d.adapter.deleteRequests} POST ?delete + ${d.adapter.listRequests} list`,
+        `aim <= ${Math.ceil(d.objects / 1000)} deletes + list pages`,
+      ]);
+    }
+  }
+
   const header = ['benchmark', 'baseline', 'measured', 'vs baseline'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of rows) console.log(line(r));
-  console.log('\nbaseline: scheduler rows = same process with 0 instances; Slack rows = a bare Bolt app that only acks. Scheduler: 1,000 instances, median of 3 runs. Slack: 1,000 signed slash commands at concurrency 50.');
+  console.log('\nbaseline: scheduler rows = same process with 0 instances; Slack rows = a bare Bolt app that only acks; delete rows = one DELETE per object (4 in flight, as the adapter\'s batches). Scheduler: 1,000 instances, median of 3 runs. Slack: 1,000 signed slash commands at concurrency 50. Delete: ali-oss against the OSS simulator in the same process; "5 ms a request" adds that latency to every answer, as a network round trip would.');
 }
 
 main().catch((err: unknown) => {

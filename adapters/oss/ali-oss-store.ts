@@ -1,8 +1,9 @@
 // The `ObjectStore` port over ali-oss: one bucket of one region.
 
-import type { BucketSafety, DeleteProgress, ObjectStore, ObjectStoreConnection, ObjectStoreConnector, SnapshotInfoFile, SnapshotListing } from '../../src/ports';
+import type { BucketSafety, DeleteProgress, ObjectStore, ObjectStoreConnection, ObjectStoreConnector, SnapshotInfoFile, SnapshotListing, SnapshotScope } from '../../src/ports';
 import { bucketRegionOf, bucketSafetyOf } from './bucket-checks';
 import { DEFAULT_DELETE_SETTINGS, deleteUnderPrefix, type DeleteSettings } from './delete-prefix';
+import { deleteSnapshotsIn, listRepositoriesUnder } from './delete-snapshots';
 import { usageUnder } from './listing';
 import { createOssWire, createSocketPools, type SocketPools } from './oss-client';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
@@ -57,6 +58,14 @@ export class AliOssStore implements ObjectStore {
 
   deletePrefix(keyPrefix: string, onProgress?: (p: DeleteProgress) => void): Promise<{ deleted: number }> {
     return deleteUnderPrefix(this.session, keyPrefix, this.deleteSettings, onProgress);
+  }
+
+  deleteSnapshots(scope: SnapshotScope, onProgress?: (p: DeleteProgress) => void): Promise<{ deleted: number }> {
+    return deleteSnapshotsIn(this.session, scope, this.deleteSettings, onProgress);
+  }
+
+  listRepositories(keyPrefix: string): Promise<string[]> {
+    return listRepositoriesUnder(this.session, keyPrefix);
   }
 }
 

@@ -36,8 +36,12 @@ export function assertDeletablePrefix(prefix: string): void {
   if (!prefix.endsWith('/')) throw new UserError(`Refusing to delete '${prefix}': the prefix must end with '/' so that no sibling prefix is touched.`);
 }
 
+/** Called with every key before it is deleted; throws to refuse it (adapters/oss/key-guard.ts). */
+export type KeyCheck = (key: string) => void;
+
 /** Deletes one batch; returns the keys OSS reported deleted. */
-async function deleteBatch(session: OssSession, keys: readonly string[], prefix: string, resends: number): Promise<number> {
+async function deleteBatch(session: OssSession, keys: readonly string[], prefix: string, resends: number, check?: KeyCheck): Promise<number> {
+  if (check) keys.forEach(check);
   let remaining = [...keys];
   let deleted = 0;
   for (let round = 0; round <= resends && remaining.length > 0; round += 1) {
@@ -96,8 +100,10 @@ export async function deleteUnderPrefix(
   prefix: string,
   settings: DeleteSettings,
   onProgress?: (progress: DeleteProgress) => void,
+  check?: KeyCheck,
 ): Promise<{ deleted: number }> {
   assertDeletablePrefix(prefix);
+  check?.(prefix);
   let deleted = 0;
   for (let pass = 1; pass <= settings.maxPasses; pass += 1) {
     const deletedBefore = deleted;
@@ -109,11 +115,12 @@ export async function deleteUnderPrefix(
         const keys = page.objects.map((o) => o.key);
         const stray = keys.find((key) => !key.startsWith(prefix));
         if (stray !== undefined) throw new OutsideError('oss', 'protocol', `OSS listed '${stray}' under '${prefix}'; deletion stopped`);
+        if (check) keys.forEach(check);
         listed += keys.length;
         for (let at = 0; at < keys.length; at += MAX_KEYS_PER_DELETE) {
           const batch = keys.slice(at, at + MAX_KEYS_PER_DELETE);
           await pool.submit(async () => {
-            const gone = await deleteBatch(session, batch, prefix, settings.batchResends);
+            const gone = await deleteBatch(session, batch, prefix, settings.batchResends, check);
             deleted += gone; // not `deleted += await ...`: that would read `deleted` before the await
             onProgress?.({ deleted, total });
           });

@@ -46,6 +46,8 @@ export function classifyFailure(fields: OssFailureFields): ClassifiedFailure {
   if (status === -1) return { kind: 'unreachable', retryable: true };
   if (status === 503) return { kind: 'throttled', retryable: true };
   if (status !== null && status >= 500) return { kind: 'server', retryable: true };
+  // A retention lock (WORM) keeps the objects until its period ends: retrying now changes nothing.
+  if (code === 'FileImmutable') return { kind: 'immutable', retryable: false };
   if (code !== null && AUTH_CODES.has(code)) return { kind: 'auth', retryable: false };
   if (code !== null && NOT_FOUND_CODES.has(code)) return { kind: 'not_found', retryable: false };
   if (code !== null && REQUEST_CODES.has(code)) return { kind: 'protocol', retryable: false };

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { checkKnown, defineCommand, parseArgs } from '../command';
+import type { CommandContext } from '../command';
 import { instanceArg } from '../args';
+import { deleteButton, deleteConsequence } from './delete';
 import { displayState } from '../../src/domain/backup-set';
 import { whyNotRestorable } from '../../src/domain/restore-rules';
 import { formatBytes, formatLocal } from '../../src/domain/format';
 import type { BackupSet } from '../../src/domain/types';
 import { reply } from '../../src/reply';
 import type { Button, ReplyItem } from '../../src/reply';
-import type { CommandContext } from '../command';
 
 const usage = '/backup list <instance> [--all]';
 const MAX_ROWS = 40;
@@ -19,6 +20,17 @@ function restoreButton(set: BackupSet, ctx: CommandContext): Button[] {
   return [{ label: 'Restore', action: 'restore', subject: set.id, value: ctx.signer.action(`restore ${set.id}`, BUTTON_TTL_SECONDS, ctx.now) }];
 }
 
+/** Sets the Delete button is offered for (the command refuses the others with the reason). */
+const DELETABLE: readonly BackupSet['state'][] = ['FINISHED', 'PARTIAL', 'MISSING'];
+
+function expiry(set: BackupSet, state: string, zone: string): string {
+  if (state === 'ORPHANED') return 'never by itself (instance gone)';
+  const at = set.expiresAt ? formatLocal(new Date(set.expiresAt), zone) : '—';
+  if (set.retentionHold?.reason === 'last_good') return `${at}; kept past it as the last good backup`;
+  if (set.retentionHold?.reason === 'restore') return `${at}; kept past it while restore ${set.retentionHold.restoreIds.join(', ')} reads it`;
+  return at;
+}
+
 function row(set: BackupSet, zone: string, known: ReadonlySet<string>, buttons: Button[]): ReplyItem {
   const state = displayState(set, known);
   const failed = set.databases.filter((d) => d.state === 'FAILED').map((d) => d.database);
@@ -27,11 +39,26 @@ function row(set: BackupSet, zone: string, known: ReadonlySet<string>, buttons: 
     fields: [
       { label: 'Started', value: formatLocal(new Date(set.startedAt), zone) },
       { label: 'Size', value: set.sizeBytes === null ? '—' : formatBytes(set.sizeBytes) },
-      { label: 'Expires', value: state === 'ORPHANED' ? 'never by itself (instance gone)' : set.expiresAt ? formatLocal(new Date(set.expiresAt), zone) : '—' },
+      { label: 'Expires', value: expiry(set, state, zone) },
       ...(failed.length ? [{ label: 'Failed databases', value: failed.join(', ') }] : []),
+      ...(set.deletionBlocked ? [{ label: 'Deletion blocked', value: set.deletionBlocked.reason }] : []),
     ],
     ...(buttons.length ? { buttons } : {}),
   };
+}
+
+/** A Delete button per deletable set, for a caller who may delete on this instance. */
+async function deleteButtonsOf(ctx: CommandContext, instance: string, sets: readonly BackupSet[], zone: string): Promise<Map<string, Button[]>> {
+  const out = new Map<string, Button[]>();
+  if (!ctx.services.people.allows(ctx.actor, instance, 'admin')) return out;
+  const lastGood = await ctx.services.deletions.lastGoodIds(instance);
+  const good = sets.filter((s) => s.state === 'FINISHED' || s.state === 'PARTIAL').length;
+  for (const set of sets) {
+    if (!DELETABLE.includes(set.state)) continue;
+    const isLast = lastGood.has(set.id);
+    out.set(set.id, [deleteButton(ctx, set, deleteConsequence(set, zone, isLast, isLast ? good - 1 : good))]);
+  }
+  return out;
 }
 
 export const listCommand = defineCommand<{ instance: string; all: boolean }>({
@@ -56,13 +83,14 @@ export const listCommand = defineCommand<{ instance: string; all: boolean }>({
       return reply(`No backup sets for *${instance}*${all ? '' : ' (expired and deleted ones are hidden; add --all)'}.`);
     }
     const shown = sets.slice(0, MAX_ROWS);
+    const deleteButtons = await deleteButtonsOf(ctx, instance, sets, zone);
     const notes = [`Total backup storage: ${formatBytes(total.bytes)} in ${total.sets} set${total.sets === 1 ? '' : 's'}. Times in ${zone}.`];
     if (sets.length > shown.length) notes.push(`${sets.length - shown.length} older sets not shown.`);
     if (!configured) notes.push(`${instance} is no longer in the configuration: its sets are kept (orphaned) and never expire by themselves.`);
     if (!all) notes.push('Expired and deleted sets are hidden; add --all to see them.');
     return reply(`${sets.length} backup set${sets.length === 1 ? '' : 's'} of *${instance}*`, {
       title: `Backups: ${instance}`,
-      items: shown.map((s) => row(s, zone, known, restoreButton(s, ctx))),
+      items: shown.map((s) => row(s, zone, known, [...restoreButton(s, ctx), ...(deleteButtons.get(s.id) ?? [])])),
       notes,
     });
   },

@@ -43,6 +43,8 @@ export class SimBucket {
   readonly createdAt: Date;
   private readonly objects = new Map<string, StoredObject>();
   private sorted: string[] | null = null;
+  /** Keys were deleted since `sorted` was built: filter them out (the order stays). */
+  private deletedSinceSort = false;
 
   constructor(
     readonly spec: OssBucketSpec,
@@ -80,18 +82,34 @@ export class SimBucket {
     return this.objects.get(key);
   }
 
+  /**
+   * A retention policy (WORM, InProgress or Locked) protects an object until its period, counted
+   * from when it was written, has passed: it can then be neither changed nor deleted.
+   */
+  isImmutable(key: string): boolean {
+    const worm = this.spec.worm;
+    const object = this.objects.get(key);
+    if (!worm || !object) return false;
+    return object.lastModified.getTime() + worm.days * 86_400_000 > this.now().getTime();
+  }
+
   delete(key: string): boolean {
     const existed = this.objects.delete(key);
     if (existed) {
       this.journal?.delete(key);
-      this.sorted = null;
+      this.deletedSinceSort = true;
     }
     return existed;
   }
 
-  /** Every key in UTF-8 byte order (cached until the key set changes). */
+  /**
+   * Every key in UTF-8 byte order (cached until the key set changes). A deletion keeps the order,
+   * so it only filters the cache; a new key sorts again.
+   */
   keys(): readonly string[] {
+    if (this.sorted && this.deletedSinceSort) this.sorted = this.sorted.filter((key) => this.objects.has(key));
     if (!this.sorted) this.sorted = [...this.objects.keys()].sort(compareUtf8);
+    this.deletedSinceSort = false;
     return this.sorted;
   }
 

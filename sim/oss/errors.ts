@@ -16,6 +16,7 @@ export type OssErrorCode =
   | 'MalformedXML'
   | 'NoSuchWORMConfiguration'
   | 'NoSuchLifecycle'
+  | 'FileImmutable'
   | 'NotImplemented'
   | 'InternalError'
   | 'ServiceUnavailable';
@@ -48,6 +49,7 @@ const DEFINITIONS: Record<OssErrorCode, ErrorDefinition> = {
   MissingArgument: { status: 400, message: 'Missing Some Required Arguments.', ec: '0016-00000606' },
   MalformedXML: { status: 400, message: 'The XML you provided was not well-formed or did not validate against our published schema.', ec: '0016-00000608' },
   NoSuchWORMConfiguration: { status: 404, message: 'The WORM Configuration does not exist.', ec: '0077-00000001' },
+  FileImmutable: { status: 409, message: 'The object you specified is immutable.', ec: '0026-00000005' },
   NoSuchLifecycle: { status: 404, message: 'No Row found in Lifecycle Table.', ec: '0034-00000001' },
   NotImplemented: { status: 501, message: 'A header or query you provided implies functionality that is not implemented.', ec: '0001-00000501' },
   InternalError: { status: 500, message: 'We encountered an internal error. Please try again.', ec: '0001-00000500' },

@@ -45,6 +45,7 @@ export function getObject(req: SimRequest): SimResponse {
 }
 
 export function deleteObject(req: SimRequest): SimResponse {
+  if (req.bucket.isImmutable(req.key)) return errorResponse('FileImmutable', req.errorContext, { extras: { Key: req.key } });
   req.bucket.delete(req.key);
   return { status: 204, headers: {} };
 }
@@ -97,6 +98,10 @@ export function deleteMultipleObjects(req: SimRequest, faults: OssFaults): SimRe
       message: `A DeleteMultipleObjects request takes 1 to ${MAX_DELETE_KEYS} keys; it had ${parsed.keys.length}.`,
     });
   }
+  // A retention lock refuses the request when it would delete a protected object (the whole
+  // request, as the simulator's choice: OSS documents the error, not the batch's partial result).
+  const locked = parsed.keys.find((key) => req.bucket.isImmutable(key));
+  if (locked !== undefined) return errorResponse('FileImmutable', req.errorContext, { extras: { Key: locked } });
   const limit = faults.takeDeleteLimit();
   const carriedOut = limit === null ? parsed.keys : parsed.keys.slice(0, limit);
   for (const key of carriedOut) req.bucket.delete(key);

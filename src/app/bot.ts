@@ -9,7 +9,10 @@ import type { Actor, BackupSet, ChannelAddress, RestoreRequest } from '../domain
 import type { Clock, CommandCore, Cron, Logger, Notifier, ObjectStoreConnector, StarRocksConnector, Store } from '../ports';
 import { ApprovalExpiryController } from '../runner/controllers/approvals';
 import { BackupController } from '../runner/controllers/backups';
+import { ExpiryWarningController } from '../runner/controllers/expiry-warnings';
 import { OutboxController } from '../runner/controllers/outbox';
+import { ReconcileController } from '../runner/controllers/reconcile';
+import { RetentionController } from '../runner/controllers/retention';
 import { RestoreController } from '../runner/controllers/restores';
 import { SchedulerController } from '../runner/controllers/scheduler';
 import { WatchdogController } from '../runner/controllers/watchdog';
@@ -29,6 +32,7 @@ import { PeopleDirectory } from '../services/people';
 import { RestoreRuns } from '../services/restore/run';
 import { RestoreService } from '../services/restore/service';
 import { warnUnapprovable } from '../services/restore/startup';
+import { retentionParts } from '../services/retention/parts';
 import type { Services } from '../services/services';
 import { SettingsService } from '../services/settings';
 import { TaskBook } from '../services/tasks';
@@ -66,6 +70,9 @@ export interface BotControllers {
   scheduler: SchedulerController;
   watchdog: WatchdogController;
   outbox: OutboxController;
+  retention: RetentionController;
+  expiryWarnings: ExpiryWarningController;
+  reconcile: ReconcileController;
 }
 
 export interface Bot {
@@ -80,7 +87,7 @@ export interface Bot {
   seenRequests: StoredSeenKeys;
   /** Backups this process's commands started (a piped terminal session waits for its own). */
   startedHere: StartedHere;
-  /** What the last start warned about (instances where no restore could be approved). */
+  /** What the last start warned about (instances where no restore could be approved, released instances still configured). */
   startupWarnings: string[];
   start(): Promise<void>;
   /** Stops the controllers (waiting for work under way); the store stays open for the caller to close. */
@@ -116,6 +123,14 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   const tasks = new TaskBook(store, clock);
   const backupable = new BackupabilityCheck(clusters, clock);
   const settings = new SettingsService(people, store, clock, instances, catalog, audit, announcer, backupable);
+  const signer = new TokenSigner(await signingKey(store));
+  const retention = retentionParts({
+    deps: { store, clock, instances, clusters, announcer, audit, tasks, log: log.child({ part: 'retention' }) },
+    settings,
+    expiryWarningHours: config.expiryWarningHours,
+    sign: (command, ttlSeconds, now) => signer.action(command, ttlSeconds, now),
+    onRequested: kick('retention'),
+  });
   const startedHere = new StartedHere(async (id) =>
     id.startsWith('rs-')
       ? ['APPROVED', 'RUNNING'].includes((await store.restores.get(id))?.state ?? '')
@@ -125,8 +140,19 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     startedHere.started(set, actor);
     runner?.kick('backups');
   };
-  const backups = new BackupService({ store, clock, instances, settings, announcer, audit, tasks, backupable, log: log.child({ part: 'backups' }), onStarted });
-  const signer = new TokenSigner(await signingKey(store));
+  const backups = new BackupService({
+    store,
+    clock,
+    instances,
+    settings,
+    announcer,
+    audit,
+    tasks,
+    backupable,
+    log: log.child({ part: 'backups' }),
+    onStarted,
+    releasedRefusal: (id) => retention.released.refusal(id),
+  });
   const restoreDeps = {
     store,
     clock,
@@ -151,7 +177,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
   const restores = new RestoreService(restoreDeps);
   const overview = new InstanceOverview(instances, settings, catalog, clusters);
   const doctor = new Doctor(instances, clusters);
-  const services: Services = { clock, people, instances, overview, doctor, settings, catalog, backups, restores, tasks };
+  const services: Services = { clock, people, instances, overview, doctor, settings, catalog, backups, restores, tasks, ...retention.services };
   // A confirm button does its work once: a second click (or a replayed one) is told it was done.
   const usedButtons = storedSeenKeys(store, 'commands.button', 24 * 3600_000);
   const core = createCommandCore({ services, signer, usedButtons, log: log.child({ part: 'commands' }) });
@@ -201,17 +227,31 @@ export async function createBot(parts: BotParts): Promise<Bot> {
       jitterMs: config.scheduler.jitterSeconds * 1000,
       random: parts.random ?? Math.random,
       sleep,
+      released: () => retention.released.ids(),
     }),
     watchdog: new WatchdogController({ store, clock, instances, catalog, announcer }),
     outbox: new OutboxController({ store, clock, notifiers, log: log.child({ part: 'outbox' }), onChatError: (p) => metrics.chatError(p) }),
+    retention: new RetentionController({ ...retention.controller, log: log.child({ part: 'retention' }), concurrency: 2, retryMinMs: timing.pollMaxMs, retryMaxMs: 10 * 60_000, kick: kick('retention') }),
+    expiryWarnings: new ExpiryWarningController(retention.warnings),
+    reconcile: new ReconcileController({ pass: retention.reconcileAtStart, log: log.child({ part: 'reconcile' }) }),
   };
   scheduler = controllers.scheduler;
   settings.onChange(kick('scheduler'));
   announcer.onQueued = kick('outbox');
   // The first pass runs in this order: follow what runs, then schedule new work, expire what
-  // waited too long, then tell.
+  // waited too long, warn and sweep, then tell; reconciliation with OSS runs beside them.
   runner = new Runner({
-    controllers: [controllers.backups, controllers.restores, controllers.scheduler, controllers.watchdog, controllers.approvals, controllers.outbox],
+    controllers: [
+      controllers.backups,
+      controllers.restores,
+      controllers.scheduler,
+      controllers.watchdog,
+      controllers.approvals,
+      controllers.expiryWarnings,
+      controllers.retention,
+      controllers.outbox,
+      controllers.reconcile,
+    ],
     leadership: store.leadership,
     clock,
     log: log.child({ part: 'runner' }),
@@ -234,7 +274,7 @@ export async function createBot(parts: BotParts): Promise<Bot> {
     startedHere,
     startupWarnings: [],
     async start() {
-      bot.startupWarnings = await warnUnapprovable({ store, instances, people: config.people, announcer, log });
+      bot.startupWarnings = [...(await warnUnapprovable({ store, instances, people: config.people, announcer, log })), ...(await retention.services.releases.atStart())];
       await theRunner.start();
     },
     async stop() {

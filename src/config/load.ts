@@ -156,6 +156,7 @@ export function buildConfig(data: unknown, source: string, env: NodeJS.ProcessEn
     channels: i.channels,
     peakHours: i.peakHours,
     selfApproval: i.selfApproval,
+    keepLastGood: i.keepLastGood,
     repository: repositoryOf(i) ?? '',
   }));
   const personConfigs: PersonConfig[] = people.map((p) => ({

@@ -192,6 +192,7 @@ export const instanceSchema = z.strictObject({
     .array(peakWindow, { error: says((v) => `expected a list of windows HH:mm-HH:mm, got ${describe(v)}`) })
     .default([]),
   selfApproval: bool.default(false),
+  keepLastGood: wholeNumber(0, 10).default(1),
   repository: pattern(REPOSITORY_NAME, 'a repository name (a letter, then letters, digits and _)').optional(),
 });
 export type RawInstance = z.infer<typeof instanceSchema>;

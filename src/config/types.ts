@@ -45,6 +45,11 @@ export interface InstanceConfig {
   peakHours: PeakHours[];
   /** Opt-in: an admin may approve their own restore into this instance. */
   selfApproval: boolean;
+  /**
+   * The retention sweep keeps this many of the instance's newest good backups past their expiry
+   * (default 1), so a failing schedule cannot age out every backup; 0 keeps none.
+   */
+  keepLastGood: number;
   /** StarRocks repository name for this instance (letters, digits, underscore). */
   repository: string;
 }

@@ -125,9 +125,16 @@ export function timelineOf(set: BackupSet): BackupEvent[] {
     // A set expired or deleted since had finished (fully or partly) before.
     if (set.state !== 'RUNNING' && set.finishedAt) out.push({ at: set.finishedAt, what: endsRun(set.state) ? stateWhat(set) : stateWhat({ ...set, state: 'FINISHED' }).replace(/^FINISHED/, 'finished') });
   }
+  // What the retention sweep, deletions and reconciliation did since: from their own fields.
   const said = (text: string) => out.some((e) => e.what.startsWith(text));
   if (set.expiryWarnedAt && !said('expiry warning')) out.push({ at: set.expiryWarnedAt, what: 'expiry warning posted in the channel' });
+  if (set.retentionHold) {
+    const why = set.retentionHold.reason === 'last_good' ? `the last good backup of ${set.instanceId}` : `read by ${set.retentionHold.restoreIds.join(', ') || 'a restore'}`;
+    out.push({ at: set.retentionHold.since, what: `kept past its expiry: ${why}` });
+  }
+  if (set.deletionBlocked) out.push({ at: set.deletionBlocked.since, what: `deletion refused by OSS: ${set.deletionBlocked.reason}` });
   if (set.deletedAt && !said(set.state)) out.push({ at: set.deletedAt, what: `${set.state}${set.deletedBy ? ` by ${set.deletedBy}` : ''}: its objects were deleted from OSS` });
-  else if (!endsRun(set.state) && set.state !== 'RUNNING' && !said(set.state)) out.push({ at: set.deletedAt ?? set.finishedAt ?? set.startedAt, what: set.state });
+  // The sweep starts once the set expired (a DELETING or MISSING set says so in its state line).
+  else if (set.state === 'EXPIRING' && set.expiresAt && !said(set.state)) out.push({ at: set.expiresAt, what: 'expired: its objects are being deleted from OSS' });
   return derived ? out.map((e, i) => ({ e, i })).sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i).map(({ e }) => e) : out;
 }

@@ -89,6 +89,8 @@ export type OutsideErrorKind =
   | 'unsupported_table'
   | 'not_found'
   | 'throttled'
+  /** A bucket's retention lock (WORM) refuses to delete or change the objects. */
+  | 'immutable'
   | 'server'
   | 'protocol'
   | 'other';

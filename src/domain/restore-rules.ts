@@ -17,8 +17,7 @@ function day(iso: string | null, zone: string): string {
  * Why this set cannot be restored, in one sentence that names the set and the date; null when it
  * can. The state decides: a FINISHED or PARTIAL set past its expiry still holds its data (the
  * sweep has not reached it, or keeps it as the last good one) and a restore that asks for it keeps
- * it from the sweep. (The retention work has its own words for deleted and expired sets; until
- * the two are merged, this is the restore's.)
+ * it from the sweep (src/domain/retention.ts keeps a set a restore reads past its expiry).
  */
 export function whyNotRestorable(set: BackupSet, zone: string): string | null {
   switch (set.state) {

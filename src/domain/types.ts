@@ -134,6 +134,42 @@ export interface BackupSet {
   outage: { since: string; error: string; announcedAt: string | null } | null;
   deletedAt: string | null;
   deletedBy: string | null;
+  /** Why the retention sweep keeps the set past its expiry, as last announced; null when not kept. */
+  retentionHold: RetentionHold | null;
+  /** OSS refused to delete its objects (a retention lock): said once, tried again later. */
+  deletionBlocked: DeletionBlock | null;
+}
+
+/** Why the retention sweep keeps a set past its expiry. */
+export interface RetentionHold {
+  /** `last_good`: the instance's newest good backup; `restore`: a restore still reads it. */
+  reason: 'last_good' | 'restore';
+  /** The restores that read it (reason `restore`). */
+  restoreIds: string[];
+  since: string;
+}
+
+/** A deletion the outside refuses for a long while (a bucket's retention lock, a set outside its repository). */
+export interface DeletionBlock {
+  reason: string;
+  since: string;
+  /** When the deletion is tried again. */
+  retryAt: string;
+}
+
+/** An instance released with `/backup release`: no schedule and no runs until it leaves the configuration. */
+export interface InstanceRelease {
+  instanceId: string;
+  releasedAt: string;
+  /** Who released it (person id, or platform:user). */
+  releasedBy: string;
+  /** The backup sets the release deletes. */
+  setIds: string[];
+  /** Storage they held when the release started. */
+  bytes: number;
+  taskId: string;
+  /** When every set was deleted; null while the deletion runs. */
+  finishedAt: string | null;
 }
 
 export type RestoreState =

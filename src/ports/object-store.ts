@@ -29,6 +29,17 @@ export interface SnapshotInfoFile {
   }[];
 }
 
+/**
+ * The snapshot directories one deletion may touch: `<repositoryRoot>/__ss_<name>/` for each name.
+ * The adapter refuses a root that is not a StarRocks repository, a name that is not a snapshot
+ * name, and any key outside these directories.
+ */
+export interface SnapshotScope {
+  /** Key of the repository root, `<pathPrefix>/__starrocks_repository_<repo>` (no trailing slash). */
+  repositoryRoot: string;
+  snapshotNames: readonly string[];
+}
+
 export interface DeleteProgress {
   deleted: number;
   /** Known total when the listing is complete; null while still listing. */
@@ -53,6 +64,15 @@ export interface ObjectStore {
    * a final listing finds nothing left.
    */
   deletePrefix(keyPrefix: string, onProgress?: (p: DeleteProgress) => void): Promise<{ deleted: number }>;
+  /**
+   * Deletes every object of the given snapshots, and nothing else (see `SnapshotScope`), the way
+   * `deletePrefix` does: resumable, and resolved only once a final listing of each snapshot
+   * directory finds nothing. A bucket's retention lock refusing it is an `OutsideError` of kind
+   * `immutable`; a scope outside a repository's snapshots is a `UserError` before any request.
+   */
+  deleteSnapshots(scope: SnapshotScope, onProgress?: (p: DeleteProgress) => void): Promise<{ deleted: number }>;
+  /** Names of the StarRocks repositories (`__starrocks_repository_<name>/`) directly under a key prefix. */
+  listRepositories(keyPrefix: string): Promise<string[]>;
 }
 
 export interface ObjectStoreConnection {

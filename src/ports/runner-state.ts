@@ -12,6 +12,21 @@ export const RUNNER_STATE = {
   schedulerLastSeen: isoTime,
   /** Per instance, when the watchdog last alerted about it (absent: not alerting). */
   watchdogAlerts: z.record(z.string(), isoTime),
+  /** Instances released with `/backup release`, by id (kept until they leave the configuration). */
+  releasedInstances: z.record(
+    z.string(),
+    z.object({
+      instanceId: z.string().min(1),
+      releasedAt: isoTime,
+      releasedBy: z.string().min(1),
+      setIds: z.array(z.string()),
+      bytes: z.number().nonnegative(),
+      taskId: z.string().min(1),
+      finishedAt: isoTime.nullable(),
+    }),
+  ),
+  /** Per instance, the snapshots on OSS the store has no record of that were already announced. */
+  reconcileReported: z.record(z.string(), z.array(z.string())),
   /**
    * Per instance on which no restore could be approved, what its channel was told (its admins and
    * self-approval): the start-up warning is posted again only when that changes.

@@ -9,6 +9,9 @@ import type { InstanceOverview } from './overview';
 import type { Doctor } from './doctor';
 import type { PeopleDirectory } from './people';
 import type { RestoreService } from './restore/service';
+import type { DeleteService } from './retention/delete-service';
+import type { Reconciler } from './retention/reconcile';
+import type { ReleaseService } from './retention/releases';
 import type { SettingsService } from './settings';
 import type { TaskBook } from './tasks';
 
@@ -24,4 +27,10 @@ export interface Services {
   backups: BackupService;
   restores: RestoreService;
   tasks: TaskBook;
+  /** `/backup delete`: the confirm dialog's facts and the request. */
+  deletions: DeleteService;
+  /** `/backup release`. */
+  releases: ReleaseService;
+  /** `/backup reconcile`. */
+  reconciler: Reconciler;
 }

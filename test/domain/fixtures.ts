@@ -53,6 +53,8 @@ export function aBackupSet(over: Partial<BackupSet> = {}): BackupSet {
     outage: null,
     deletedAt: null,
     deletedBy: null,
+    retentionHold: null,
+    deletionBlocked: null,
     ...over,
   };
 }

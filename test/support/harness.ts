@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import type { Reply } from '../../src/reply';
 import { sandboxConfig } from '../../src/config';
 import type { BotConfig } from '../../src/config/types';
-import type { Clock, Cron, Store } from '../../src/ports';
+import type { Clock, Cron, ObjectStoreConnector, Store } from '../../src/ports';
 import { createBot } from '../../src/app/bot';
 import type { Bot } from '../../src/app/bot';
 import type { PollTiming } from '../../src/app/bot';
-import { aliOssConnector } from '../../adapters/oss';
+import { aliOssConnector, createAliOssConnector } from '../../adapters/oss';
 import { mysqlStarRocksConnector } from '../../adapters/starrocks';
 import { openLowdbStore } from '../../adapters/store/lowdb';
 import type { SimulatorDescription } from '../../sim/description';
@@ -32,8 +32,13 @@ export const OFFLINE_SIMS: SimulatorDescription = {
   },
 };
 
+/** Offline, an OSS call fails at once instead of being retried (start-up reconciliation lists OSS). */
+const offlineOss = createAliOssConnector({ retry: { maxAttempts: 1 } });
+
 export interface HarnessOptions {
   sims?: SimulatorDescription;
+  /** The OSS connector (default: ali-oss with its retry policy; one attempt when offline). */
+  oss?: ObjectStoreConnector;
   config?: (base: BotConfig) => BotConfig;
   clock?: Clock;
   cron?: Cron;
@@ -79,7 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     store,
     starrocks: mysqlStarRocksConnector,
-    oss: aliOssConnector,
+    oss: options.oss ?? (options.sims ? aliOssConnector : offlineOss),
     cron: options.cron ?? cron,
     log,
     ...(options.clock ? { clock: options.clock } : {}),

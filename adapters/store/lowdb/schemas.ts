@@ -84,6 +84,12 @@ export const backupSet = z.looseObject({
   outage: z.looseObject({ since: iso, error: z.string(), announcedAt: isoOrNull }).nullable().default(null),
   deletedAt: isoOrNull,
   deletedBy: z.string().nullable(),
+  // Added by retention (issue 10); files written before read them as null.
+  retentionHold: z
+    .looseObject({ reason: z.enum(['last_good', 'restore']), restoreIds: z.array(z.string()), since: iso })
+    .nullable()
+    .default(null),
+  deletionBlocked: z.looseObject({ reason: z.string(), since: iso, retryAt: iso }).nullable().default(null),
 });
 
 const databaseRestore = z.looseObject({

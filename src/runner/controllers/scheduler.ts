@@ -25,6 +25,8 @@ export interface SchedulerDeps {
   jitterMs: number;
   random: () => number;
   sleep: (ms: number) => Promise<void>;
+  /** Instances released with `/backup release`: no schedule. */
+  released?: () => Promise<ReadonlySet<string>>;
 }
 
 export class SchedulerController implements Controller {
@@ -49,6 +51,7 @@ export class SchedulerController implements Controller {
   async reconcile(): Promise<void> {
     this.active = true;
     const byId = new Map((await this.deps.store.settings.list()).map((s) => [s.instanceId, s]));
+    for (const id of (await this.deps.released?.()) ?? []) byId.delete(id);
     for (const instance of this.deps.instances.list()) this.apply(instance.id, instance.timezone, byId.get(instance.id) ?? null);
     for (const id of this.jobs.keys()) if (!this.deps.instances.has(id)) this.apply(id, '', null);
     if (!this.caughtUp) {

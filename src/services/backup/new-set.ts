@@ -48,5 +48,7 @@ export function newBackupSet(p: {
     outage: null,
     deletedAt: null,
     deletedBy: null,
+    retentionHold: null,
+    deletionBlocked: null,
   };
 }

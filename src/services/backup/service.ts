@@ -29,6 +29,8 @@ export interface BackupServiceDeps {
   log: Logger;
   /** Called after a set was written, so the backup controller looks at once; with who started it. */
   onStarted?: (set: BackupSet, actor: Actor) => void;
+  /** Why the instance takes no backups any more (it was released), or null. */
+  releasedRefusal?: (instanceId: string) => Promise<string | null>;
 }
 
 export class BackupService {
@@ -46,6 +48,8 @@ export class BackupService {
   /** Refuses, naming the running set, while a backup of the instance runs. */
   async assertNoneRunning(instanceId: string): Promise<InstanceConfig> {
     const instance = this.deps.instances.get(instanceId);
+    const released = await this.deps.releasedRefusal?.(instanceId);
+    if (released) throw new ConflictError(released);
     const [running] = await this.deps.store.backupSets.list({ instanceId, states: ['RUNNING'], limit: 1 });
     if (running) throw this.runningRefusal(instance, running);
     return instance;
@@ -73,6 +77,8 @@ export class BackupService {
   /** A backup now, outside the schedule. */
   async startManual(actor: Actor, instanceId: string): Promise<BackupSet> {
     const instance = this.deps.instances.get(instanceId);
+    const released = await this.deps.releasedRefusal?.(instanceId);
+    if (released) throw new ConflictError(released);
     let set: BackupSet;
     try {
       set = await this.create(instance, 'manual', actor, null, false, (created, tx) =>
@@ -93,6 +99,10 @@ export class BackupService {
   async startScheduled(instanceId: string, day: string, late: boolean): Promise<BackupSet | null> {
     const instance = this.deps.instances.find(instanceId);
     if (!instance) return null;
+    if (await this.deps.releasedRefusal?.(instanceId)) {
+      this.deps.log.info({ instanceId, day }, 'scheduled backup skipped: the instance is released');
+      return null;
+    }
     let set: BackupSet;
     try {
       set = await this.create(instance, 'scheduled', SYSTEM_ACTOR, day, late, (created, tx) =>
