@@ -116,6 +116,9 @@ describe('the restore preflight refuses, naming the value', () => {
     expect(failed.error).toBe('the checks after approval refused it: staging-new already has a database inventory; a restore creates it new, so choose other databases or drop it on staging-new first');
     const end = shown(await latest(h, new RegExp(`Restore ${id} FAILED`)));
     expect(end).toContain(`- ${failed.error}`);
+    // It fails the same way until the target changes: no "try again".
+    expect(end).toContain('Nothing was restored. Fix what the checks name before asking again.');
+    expect(end).not.toMatch(/try again/i);
     expect(sims.starrocks.instance('staging-new').restoreSubmissions.size).toBe(0);
     expect((await h.say('viewer1', 'tasks staging-new --all')).items?.find((i) => i.text.includes(id))?.text).toBe(`*restore* ${id} on staging-new: FAILED`);
   });

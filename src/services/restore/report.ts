@@ -100,10 +100,16 @@ export function completionReply(req: RestoreRequest, set: BackupSet, zone: strin
     notes: [
       ...dropped,
       ...(halfWritten.length ? [`${joinAnd(halfWritten)} failed during commit and may be half-written on ${req.targetInstanceId}: drop ${halfWritten.length === 1 ? 'it' : 'them'} and restore again.`] : []),
-      `To try again: /backup restore ${set.id} to ${req.targetInstanceId}`,
+      // A request the checks after approval refused fails the same way until what they name changes.
+      refusedByChecks(req) ? 'Nothing was restored. Fix what the checks name before asking again.' : `To try again: /backup restore ${set.id} to ${req.targetInstanceId}`,
       ...req.warnings,
     ],
   };
+}
+
+/** Failed before any job was sent: the checks after approval refused it. */
+function refusedByChecks(req: RestoreRequest): boolean {
+  return req.jobs.every((j) => j.submittedAt === null) && (req.error ?? '').startsWith('the checks after approval refused it');
 }
 
 /** A separate alert for a failed restore, so it is not lost in an edited message. */
