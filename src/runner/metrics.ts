@@ -4,7 +4,7 @@
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { BACKUP_SET_STATES, GOOD, HOLDING_DATA } from '../domain/backup-set';
-import type { BackupSet, Platform } from '../domain/types';
+import type { BackupSet, Platform, RestoreRequest } from '../domain/types';
 import type { Lease, Store } from '../ports';
 
 export interface MetricsSources {
@@ -18,6 +18,8 @@ export class BotMetrics {
   readonly registry = new Registry();
   private readonly runs: Counter<'result'>;
   private readonly duration: Histogram<'result'>;
+  private readonly restoreRuns: Counter<'result'>;
+  private readonly restoreDuration: Histogram<'result'>;
   private readonly chatErrors: Counter<'platform'>;
   private readonly controllerErrors: Counter<'controller'>;
   private readonly controllerSeconds: Histogram<'controller'>;
@@ -31,6 +33,15 @@ export class BotMetrics {
     this.duration = new Histogram({
       name: 'backup_bot_backup_duration_seconds',
       help: 'Duration of backup runs, from start to the last job finished.',
+      labelNames: ['result'],
+      buckets: [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400],
+      registers,
+    });
+    this.restoreRuns = new Counter({ name: 'backup_bot_restore_runs_total', help: 'Restores that ran (started after their approval and its checks), by result (FINISHED, FAILED).', labelNames: ['result'], registers });
+    for (const result of ['FINISHED', 'FAILED']) this.restoreRuns.inc({ result }, 0);
+    this.restoreDuration = new Histogram({
+      name: 'backup_bot_restore_duration_seconds',
+      help: 'Duration of restores, from start to the last job finished.',
       labelNames: ['result'],
       buckets: [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400],
       registers,
@@ -86,6 +97,13 @@ export class BotMetrics {
   backupEnded(set: BackupSet): void {
     this.runs.inc({ result: set.state });
     if (set.finishedAt) this.duration.observe({ result: set.state }, Math.max(0, (Date.parse(set.finishedAt) - Date.parse(set.startedAt)) / 1000));
+  }
+
+  /** A restore request that ended; only those that ran (were started) count as runs. */
+  restoreEnded(request: RestoreRequest): void {
+    if (request.startedAt === null || (request.state !== 'FINISHED' && request.state !== 'FAILED')) return;
+    this.restoreRuns.inc({ result: request.state });
+    if (request.finishedAt) this.restoreDuration.observe({ result: request.state }, Math.max(0, (Date.parse(request.finishedAt) - Date.parse(request.startedAt)) / 1000));
   }
 
   chatError(platform: Platform): void {
