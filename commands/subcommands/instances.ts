@@ -23,7 +23,7 @@ export const instancesCommand = defineCommand({
   },
   async handle(_args, ctx) {
     const summaries = await ctx.services.overview.list(ctx.now);
-    const items = summaries.map(({ instance, settings: current, lastGood: last, nextRun, lastScheduled, storage: total, architecture: arch }): ReplyItem => {
+    const items = summaries.map(({ instance, settings: current, lastGood: last, nextRun, lastScheduled, storage: total, architecture: arch, released }): ReplyItem => {
         const architecture = arch.runMode
           ? `${arch.runMode === 'shared_data' ? 'shared-data (cannot be backed up)' : 'shared-nothing'}, StarRocks ${arch.version}`
           : `unknown (${arch.error ?? 'not reachable'})`;
@@ -32,7 +32,7 @@ export const instancesCommand = defineCommand({
           fields: [
             { label: 'Region', value: instance.region },
             { label: 'Architecture', value: architecture },
-            { label: 'Schedule', value: describeSchedule(current, instance.timezone) },
+            { label: 'Schedule', value: released ?? describeSchedule(current, instance.timezone) },
             { label: 'Next run', value: nextRunText(nextRun, instance.timezone, ctx.now) },
             { label: 'Last scheduled run', value: lastScheduledText(lastScheduled, instance.timezone) },
             { label: 'Last backup', value: last ? `${last.id} (${last.state}), ${formatLocal(new Date(last.finishedAt ?? last.startedAt), instance.timezone)}` : 'none yet' },

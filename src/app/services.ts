@@ -123,7 +123,8 @@ export async function buildServices(
     },
   };
   const restores = new RestoreService(restoreDeps);
-  const overview = new InstanceOverview(instances, settings, catalog, clusters);
+  const overview = new InstanceOverview(instances, settings, catalog, clusters, (id) => retention.released.refusal(id));
+  settings.releasedRefusal = (id) => retention.released.refusal(id);
   const doctor = new Doctor(instances, clusters);
   const services: Services = { clock, people, instances, overview, doctor, settings, catalog, backups, restores, tasks, ...retention.services };
   // A confirm button does its work once: a second click (or a replayed one) is told it was done.

@@ -19,6 +19,8 @@ export interface InstanceSummary {
   lastScheduled: BackupSet | null;
   storage: { bytes: number; sets: number };
   architecture: Architecture;
+  /** Why it takes no backups: it was released (`/backup release`), still named in the configuration. */
+  released: string | null;
 }
 
 export class InstanceOverview {
@@ -27,20 +29,22 @@ export class InstanceOverview {
     private readonly settings: SettingsService,
     private readonly catalog: BackupCatalog,
     private readonly clusters: Clusters,
+    private readonly releasedRefusal: (instanceId: string) => Promise<string | null> = async () => null,
   ) {}
 
   list(now: Date): Promise<InstanceSummary[]> {
     return Promise.all(
       this.instances.list().map(async (instance) => {
-        const [settings, lastGood, lastScheduled, storage, architecture] = await Promise.all([
+        const [settings, lastGood, lastScheduled, storage, architecture, released] = await Promise.all([
           this.settings.current(instance.id),
           this.catalog.lastGood(instance.id),
           this.catalog.lastScheduled(instance.id),
           this.catalog.totalSize(instance.id),
           this.clusters.architecture(instance, now.getTime()),
+          this.releasedRefusal(instance.id),
         ]);
-        const nextRun = nextRunAt(settings, instance.timezone, now);
-        return { instance, settings, lastGood, nextRun, lastScheduled, storage, architecture };
+        const nextRun = released ? null : nextRunAt(settings, instance.timezone, now);
+        return { instance, settings, lastGood, nextRun, lastScheduled, storage, architecture, released };
       }),
     );
   }

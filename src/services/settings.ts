@@ -1,6 +1,6 @@
 // Backup settings: one schedule per instance, versioned, audited and announced.
 
-import { StaleUpdateError } from '../domain/errors';
+import { ConflictError, StaleUpdateError } from '../domain/errors';
 import { formatBytes, formatLocal } from '../domain/format';
 import { peakHoursWarning } from '../domain/schedule';
 import { DEFAULT_SETTINGS, describeSchedule, diffSettings, validateSettings } from '../domain/settings';
@@ -59,12 +59,17 @@ export class SettingsService {
     return `${who} changed the settings of ${stored.instanceId}${when}${changes.length ? ` (${changes.join(', ')})` : ''}; nothing was saved. Open the settings again and re-apply your change.`;
   }
 
+  /** Why an instance takes no settings (it was released); set by the composition root. */
+  releasedRefusal: (instanceId: string) => Promise<string | null> = async () => null;
+
   /**
    * Applies a change. `seenVersion` is the version the person looked at (a form); a text
    * command passes null and changes the latest version.
    */
   async save(actor: Actor, instanceId: string, patch: SettingsPatch, seenVersion: number | null, seen?: BackupSettings): Promise<SettingsSaved> {
     const instance = this.instances.get(instanceId);
+    const released = await this.releasedRefusal(instanceId);
+    if (released) throw new ConflictError(`${released} Nothing was saved.`);
     const before = await this.current(instanceId);
     if (seenVersion !== null && seenVersion !== before.version) {
       throw new StaleUpdateError(this.staleMessage(before, seen ?? before), before);

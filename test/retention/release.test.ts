@@ -100,7 +100,10 @@ describe('/backup release', () => {
 
     // No runs, no schedule, no second release.
     expect((await h.say('admin1', 'run prod-1')).text).toMatch(/^prod-1 was released on \d{4}-\d{2}-\d{2} by admin1: it has no schedule and no backups run/);
-    await h.say('admin1', 'settings prod-1 on days=daily');
+    expect((await h.say('admin1', 'settings prod-1 on days=daily')).text).toMatch(/^prod-1 was released on \d{4}-\d{2}-\d{2} by admin1: .* Nothing was saved\.$/);
+    const listed = (await h.say('viewer1', 'instances')).items?.find((i) => i.text.startsWith('*prod-1*'));
+    expect(listed?.fields?.find((f) => f.label === 'Schedule')?.value).toMatch(/^prod-1 was released on /);
+    expect(listed?.fields?.find((f) => f.label === 'Next run')?.value).not.toMatch(/\d{2}:\d{2}/);
     await h.bot.runner.runOnce('scheduler');
     expect(h.bot.controllers.scheduler.size).toBe(0);
     expect((await h.say('admin1', 'release prod-1')).text).toMatch(/^prod-1 was already released on/);
