@@ -55,17 +55,33 @@ export const roleSchema = z.enum(ROLES as [Role, ...Role[]], {
   error: says((v) => `must be ${oneOf(ROLES)}, got ${quote(v)}`),
 });
 
+// Both answers build an Intl.DateTimeFormat (about a millisecond each); a fleet repeats a few
+// zones, so each zone is asked once per process.
+const validZones = new Map<string, boolean>();
+const canonicalZones = new Map<string, string>();
+
 export function isIanaZone(zone: string): boolean {
-  return zone.length <= 64 && IANAZone.isValidZone(zone);
+  if (zone.length > 64) return false;
+  let valid = validZones.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    validZones.set(zone, valid);
+  }
+  return valid;
 }
 
 /** The canonical spelling of a valid zone (`asia/shanghai` → `Asia/Shanghai`). */
 function canonicalZone(zone: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    return zone;
+  let canonical = canonicalZones.get(zone);
+  if (canonical === undefined) {
+    try {
+      canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    } catch {
+      canonical = zone;
+    }
+    canonicalZones.set(zone, canonical);
   }
+  return canonical;
 }
 
 const ianaZone = z

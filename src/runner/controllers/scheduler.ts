@@ -91,7 +91,7 @@ export class SchedulerController implements Controller {
   due(instanceId: string, firedAt: Date): void {
     const instance = this.deps.instances.find(instanceId);
     if (!instance || !this.active) return;
-    const day = localDay(firedAt, instance.timezone);
+    const day = this.localDayOf(firedAt, instance.timezone);
     const delay = Math.floor(this.deps.random() * this.deps.jitterMs);
     const run = (async () => {
       if (delay > 0) await this.deps.sleep(delay);
@@ -100,6 +100,18 @@ export class SchedulerController implements Controller {
     })().catch((err: unknown) => this.deps.log.error({ event: 'schedule.error', instanceId, day, err: err instanceof Error ? err.message : String(err) }, 'scheduled backup could not start'));
     this.pending.add(run);
     void run.finally(() => this.pending.delete(run));
+  }
+
+  /** localDay, remembered for the last firing: a shared task fires many instances in a few zones. */
+  private firedDays: { at: number; days: Map<string, string> } = { at: Number.NaN, days: new Map() };
+  private localDayOf(firedAt: Date, timezone: string): string {
+    if (this.firedDays.at !== firedAt.getTime()) this.firedDays = { at: firedAt.getTime(), days: new Map() };
+    let day = this.firedDays.days.get(timezone);
+    if (day === undefined) {
+      day = localDay(firedAt, timezone);
+      this.firedDays.days.set(timezone, day);
+    }
+    return day;
   }
 
   /** The scheduled sets of a local day (any state). */
@@ -114,10 +126,18 @@ export class SchedulerController implements Controller {
     if (!lastSeenText) return; // first start: nothing can have been missed
     const lastSeen = new Date(lastSeenText);
     const now = this.deps.clock.now();
+    // What was missed depends on the schedule and the zone only: computed once per distinct pair.
+    const dueOf = new Map<string, { missed: ReturnType<typeof missedDays>; today: ReturnType<typeof latestDueToday> }>();
     for (const instance of this.deps.instances.list()) {
       const settings = byId.get(instance.id);
       if (!settings?.enabled) continue;
-      for (const missed of missedDays(settings, instance.timezone, lastSeen, now)) {
+      const key = `${instance.timezone}|${settings.time}|${settings.weekdays.join(',')}`;
+      let due = dueOf.get(key);
+      if (!due) {
+        due = { missed: missedDays(settings, instance.timezone, lastSeen, now), today: latestDueToday(settings, instance.timezone, now) };
+        dueOf.set(key, due);
+      }
+      for (const missed of due.missed) {
         if ((await this.setsOfDay(instance.id, missed.day)).ran) continue;
         await this.deps.announcer.announce(instance.id, {
           visibility: 'channel',
@@ -126,7 +146,7 @@ export class SchedulerController implements Controller {
           text: `⚠ The scheduled backup of *${instance.id}* for ${missed.day} (due ${formatLocal(missed.dueAt, instance.timezone)}) did not run: the bot was down the whole day. Run one now with /backup run ${instance.id} if needed.`,
         });
       }
-      const today = latestDueToday(settings, instance.timezone, now);
+      const today = due.today;
       if (!today || today.dueAt <= lastSeen) continue;
       if ((await this.setsOfDay(instance.id, today.day)).held) continue;
       const set = await this.deps.backups.startScheduled(instance.id, today.day, true);
