@@ -5,6 +5,7 @@ import { instanceArg } from '../args';
 import { deleteButton, deleteConsequence } from './delete';
 import { displayState } from '../../src/domain/backup-set';
 import { whyNotRestorable } from '../../src/domain/restore-rules';
+import { lastGoodSets } from '../../src/domain/retention';
 import { formatBytes, formatLocal } from '../../src/domain/format';
 import type { BackupSet } from '../../src/domain/types';
 import { reply } from '../../src/reply';
@@ -47,13 +48,14 @@ function row(set: BackupSet, zone: string, known: ReadonlySet<string>, buttons: 
   };
 }
 
-/** A Delete button per deletable set, for a caller who may delete on this instance. */
-async function deleteButtonsOf(ctx: CommandContext, instance: string, sets: readonly BackupSet[], zone: string): Promise<Map<string, Button[]>> {
+/** A Delete button per deletable set shown, for a caller who may delete on this instance. */
+async function deleteButtonsOf(ctx: CommandContext, instance: string, sets: readonly BackupSet[], shown: readonly BackupSet[], zone: string): Promise<Map<string, Button[]>> {
   const out = new Map<string, Button[]>();
   if (!ctx.services.people.allows(ctx.actor, instance, 'admin')) return out;
-  const lastGood = await ctx.services.deletions.lastGoodIds(instance);
+  // The listing holds every good set of the instance (only EXPIRED and DELETED may be hidden).
+  const lastGood = lastGoodSets(sets, 1);
   const good = sets.filter((s) => s.state === 'FINISHED' || s.state === 'PARTIAL').length;
-  for (const set of sets) {
+  for (const set of shown) {
     if (!DELETABLE.includes(set.state)) continue;
     const isLast = lastGood.has(set.id);
     out.set(set.id, [deleteButton(ctx, set, deleteConsequence(set, zone, isLast, isLast ? good - 1 : good))]);
@@ -83,7 +85,7 @@ export const listCommand = defineCommand<{ instance: string; all: boolean }>({
       return reply(`No backup sets for *${instance}*${all ? '' : ' (expired and deleted ones are hidden; add --all)'}.`);
     }
     const shown = sets.slice(0, MAX_ROWS);
-    const deleteButtons = await deleteButtonsOf(ctx, instance, sets, zone);
+    const deleteButtons = await deleteButtonsOf(ctx, instance, sets, shown, zone);
     const notes = [`Total backup storage: ${formatBytes(total.bytes)} in ${total.sets} set${total.sets === 1 ? '' : 's'}. Times in ${zone}.`];
     if (sets.length > shown.length) notes.push(`${sets.length - shown.length} older sets not shown.`);
     if (!configured) notes.push(`${instance} is no longer in the configuration: its sets are kept (orphaned) and never expire by themselves.`);

@@ -42,11 +42,28 @@ export function formatDuration(ms: number): string {
     .join(' ');
 }
 
+/**
+ * The zone's short name at an instant (`EST`, `GMT+8`), as luxon's `ZZZZ` token gives it: luxon
+ * builds a new Intl.DateTimeFormat for every call (about a millisecond); this keeps one per zone.
+ */
+const shortNameFormats = new Map<string, Intl.DateTimeFormat>();
+function zoneShortName(local: DateTime): string {
+  if (local.zone.type !== 'iana') return local.toFormat('ZZZZ');
+  const key = `${local.locale ?? ''}\u0000${local.zone.name}`;
+  let format = shortNameFormats.get(key);
+  if (!format) {
+    // The options luxon uses for the same answer (parseZoneInfo).
+    format = new Intl.DateTimeFormat(local.locale ?? undefined, { timeZoneName: 'short', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', timeZone: local.zone.name });
+    shortNameFormats.set(key, format);
+  }
+  return format.formatToParts(new Date(local.toMillis())).find((p) => p.type.toLowerCase() === 'timezonename')?.value ?? '';
+}
+
 /** `2026-11-24 02:30 EST`, or with the offset where the zone has no letters: `2026-11-24 02:30 UTC+8`. */
 export function formatLocal(at: Date, zone: string): string {
   const local = DateTime.fromJSDate(at, { zone });
   if (!local.isValid) return `${DateTime.fromJSDate(at, { zone: 'utc' }).toFormat('yyyy-LL-dd HH:mm')} UTC`;
-  const abbreviation = local.toFormat('ZZZZ');
+  const abbreviation = zoneShortName(local);
   const label = /^[A-Z]{2,5}$/.test(abbreviation) ? abbreviation : `UTC${local.offset === 0 ? '' : local.toFormat('Z')}`;
   return `${local.toFormat('yyyy-LL-dd HH:mm')} ${label}`;
 }

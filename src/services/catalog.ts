@@ -30,6 +30,10 @@ export interface BackupDescription {
   timeline: BackupEvent[];
 }
 
+function sizeOf(sets: readonly BackupSet[]): { bytes: number; sets: number } {
+  return { bytes: sets.reduce((sum, s) => sum + (s.sizeBytes ?? 0), 0), sets: sets.length };
+}
+
 export class BackupCatalog {
   constructor(
     private readonly store: Store,
@@ -48,12 +52,14 @@ export class BackupCatalog {
    */
   async listing(instanceId: string, all: boolean): Promise<BackupListing> {
     const configured = this.instances.find(instanceId);
-    const sets = await this.sets(instanceId, all);
-    if (!configured && sets.length === 0 && (await this.store.backupSets.list({ instanceId, limit: 1 })).length === 0) {
+    // One read of the instance's sets serves the rows and the total (each read parses every set).
+    const every = await this.store.backupSets.list({ instanceId });
+    const sets = all ? every : every.filter((s) => s.state !== 'EXPIRED' && s.state !== 'DELETED');
+    if (!configured && every.length === 0) {
       this.instances.get(instanceId);
       throw new NotFoundError(`unknown instance ${instanceId}`);
     }
-    return { sets, total: await this.totalSize(instanceId), configured: configured !== null, zone: configured?.timezone ?? 'UTC' };
+    return { sets, total: sizeOf(every.filter((s) => HOLDING_DATA.includes(s.state))), configured: configured !== null, zone: configured?.timezone ?? 'UTC' };
   }
 
   async describe(id: string): Promise<BackupDescription> {
@@ -77,8 +83,7 @@ export class BackupCatalog {
   }
 
   async totalSize(instanceId: string): Promise<{ bytes: number; sets: number }> {
-    const sets = await this.store.backupSets.list({ instanceId, states: HOLDING_DATA });
-    return { bytes: sets.reduce((sum, s) => sum + (s.sizeBytes ?? 0), 0), sets: sets.length };
+    return sizeOf(await this.store.backupSets.list({ instanceId, states: HOLDING_DATA }));
   }
 
   async lastGood(instanceId: string): Promise<BackupSet | null> {

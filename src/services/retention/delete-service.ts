@@ -50,11 +50,6 @@ export class DeleteService {
     return { set, zone, lastGood: lastGoodSets([set, ...good], 1).has(id), othersGood: good.length };
   }
 
-  /** The ids of the instance's sets kept as last good (for the list's confirm dialogs). */
-  async lastGoodIds(instanceId: string): Promise<Set<string>> {
-    return lastGoodSets(await this.deps.store.backupSets.list({ instanceId, states: ['FINISHED', 'PARTIAL'] }), 1);
-  }
-
   /** Starts the deletion; the set is DELETING when this returns. */
   async request(actor: Actor, id: string): Promise<BackupSet> {
     const { store, clock, tasks, audit, announcer } = this.deps;
