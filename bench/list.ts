@@ -213,31 +213,60 @@ async function openMysql(baseUrl: string): Promise<OpenedStore> {
   };
 }
 
-/**
- * Grows the history stage by stage; at each, the file size, one write's time and `lists`
- * list commands. `kind` picks the store.
- */
-export async function benchList(kind: 'lowdb' | 'mysql', opts: { stages?: number[]; lists?: number; mysqlUrl?: string } = {}): Promise<ListBench> {
-  const stagesAt = opts.stages ?? [1_000, 5_000, 10_000];
-  const count = opts.lists ?? 200;
-  const config = fleet();
-  const opened = kind === 'lowdb' ? await openLowdb() : await openMysql(opts.mysqlUrl ?? process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
+/** One store with the fleet's history, grown on demand, and its list command. */
+export interface ListSubject {
+  kind: 'lowdb' | 'mysql';
+  /** Adds sets until the store holds `total`. */
+  grow(total: number): Promise<void>;
+  /** The lowdb file's size (null on MySQL). */
+  fileBytes(): number | null;
+  /** One write (a running set's progress update), median of 5, ms. */
+  writeMs(): Promise<number>;
+  /** `count` list commands (after 10 to warm up); p50 and p99, ms. */
+  listRound(count?: number): Promise<{ p50: number; p99: number }>;
+  close(): Promise<void>;
+}
+
+export async function openListSubject(kind: 'lowdb' | 'mysql', mysqlUrl = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'): Promise<ListSubject> {
+  const opened = kind === 'lowdb' ? await openLowdb() : await openMysql(mysqlUrl);
   const now = Date.now();
-  const result: ListBench = { store: kind, stages: [], list: [] };
+  let have = 0;
+  let commands: CommandCore;
   try {
-    const commands = await core(config, opened.store);
-    let have = 0;
-    for (const total of stagesAt) {
+    commands = await core(fleet(), opened.store);
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
+  return {
+    kind,
+    async grow(total) {
       await grow(opened.store, have, total, now);
       have = total;
-      const writeMs = await writeTime(opened.store, now);
-      result.stages.push({ sets: total, fileBytes: opened.fileBytes(), writeMs });
-      await lists(commands, 10); // warm
+    },
+    fileBytes: () => opened.fileBytes(),
+    writeMs: () => writeTime(opened.store, now),
+    async listRound(count = 200) {
+      await lists(commands, 10);
       const times = await lists(commands, count);
-      result.list.push({ sets: total, p50: percentile(times, 50), p99: percentile(times, 99) });
+      return { p50: percentile(times, 50), p99: percentile(times, 99) };
+    },
+    close: () => opened.close(),
+  };
+}
+
+/** Grows the history stage by stage; at each, the file size, one write's time and 200 lists. */
+export async function benchList(kind: 'lowdb' | 'mysql', stagesAt = [1_000, 5_000, 10_000]): Promise<ListBench> {
+  const subject = await openListSubject(kind);
+  const result: ListBench = { store: kind, stages: [], list: [] };
+  try {
+    for (const total of stagesAt) {
+      await subject.grow(total);
+      result.stages.push({ sets: total, fileBytes: subject.fileBytes(), writeMs: await subject.writeMs() });
+      result.list.push({ sets: total, ...(await subject.listRound()) });
     }
   } finally {
-    await opened.close();
+    await subject.close();
   }
   return result;
 }
