@@ -33,6 +33,8 @@ export interface Overhead {
   /** First job created to last job finished, ms. */
   jobsMs: number;
   overheadMs: number;
+  /** What happened when, ms after the click: the set's timeline, the jobs, the completion message. */
+  timeline: string[];
 }
 
 interface Seen {
@@ -107,6 +109,7 @@ export async function benchOverhead(stepMs = 400): Promise<{ backup: Overhead; r
     const ask = await core.run({ actor: as('admin1'), text: 'run prod-1', channel: TERMINAL });
     const value = buttonOf(ask, /Run backup/);
     const b0 = performance.now();
+    const b0Wall = Date.now();
     const started = await core.act({ actor: as('admin1'), value, channel: TERMINAL });
     const setId = /\*(bk-[^*]+)\*/.exec(started.text)?.[1];
     if (!setId) throw new Error(`no backup started: ${started.text}`);
@@ -114,6 +117,13 @@ export async function benchOverhead(stepMs = 400): Promise<{ backup: Overhead; r
     const set = await store.backupSets.get(setId);
     if (set?.state !== 'FINISHED') throw new Error(`the backup ended ${set?.state ?? 'missing'}: ${textOf(backupDone.reply)}`);
     const snapshots = new Set(set.databases.map((d) => d.snapshotName));
+    const after = (wall: number, iso: string) => `${Date.parse(iso) - wall} ms`;
+    const jobLines = (jobs: JobRecord[], wall: number) => jobs.map((j) => `job ${j.label}: created ${after(wall, j.createTime)}, finished ${j.finishedTime ? after(wall, j.finishedTime) : '—'}`);
+    const backupTimeline = [
+      ...set.events.map((e) => `${after(b0Wall, e.at)}: ${e.what}`),
+      ...jobLines(jobsOf('prod-1').filter((j) => j.type === 'backup' && snapshots.has(j.label)), b0Wall),
+      `completion message: ${Math.round(backupDone.at - b0)} ms`,
+    ];
     const backupJobs = jobSpan(jobsOf('prod-1').filter((j) => j.type === 'backup'), (l) => snapshots.has(l));
     const backupTotal = backupDone.at - b0;
 
@@ -124,6 +134,7 @@ export async function benchOverhead(stepMs = 400): Promise<{ backup: Overhead; r
     const approval = await until('the approval message', () => seen.find((s) => textOf(s.reply).includes(requestId) && /needs approval/i.test(textOf(s.reply))));
     const approve = buttonOf(approval.reply, /Approve/);
     const r0 = performance.now();
+    const r0Wall = Date.now();
     await core.act({ actor: as('admin2'), value: approve, channel: TERMINAL });
     const restoreDone = await until('the restore completion message', () => {
       const s = seen.find((m) => m.at > r0 && textOf(m.reply).includes(requestId) && /finished|failed/i.test(m.reply.title ?? m.reply.text));
@@ -131,11 +142,15 @@ export async function benchOverhead(stepMs = 400): Promise<{ backup: Overhead; r
     });
     const request = await store.restores.get(requestId);
     if (request?.state !== 'FINISHED') throw new Error(`the restore ended ${request?.state ?? 'missing'}: ${textOf(restoreDone.reply)}`);
+    const restoreTimeline = [
+      ...jobLines(jobsOf('staging-1').filter((j) => j.type === 'restore' && snapshots.has(j.label)), r0Wall),
+      `completion message: ${Math.round(restoreDone.at - r0)} ms`,
+    ];
     const restoreJobs = jobSpan(jobsOf('staging-1').filter((j) => j.type === 'restore'), (l) => snapshots.has(l));
     const restoreTotal = restoreDone.at - r0;
     return {
-      backup: { totalMs: backupTotal, jobsMs: backupJobs, overheadMs: backupTotal - backupJobs },
-      restore: { totalMs: restoreTotal, jobsMs: restoreJobs, overheadMs: restoreTotal - restoreJobs },
+      backup: { totalMs: backupTotal, jobsMs: backupJobs, overheadMs: backupTotal - backupJobs, timeline: backupTimeline },
+      restore: { totalMs: restoreTotal, jobsMs: restoreJobs, overheadMs: restoreTotal - restoreJobs, timeline: restoreTimeline },
     };
   } finally {
     await bot?.stop();
