@@ -50,6 +50,11 @@ export class SimFaults {
     return true;
   }
 
+  /** Connection and answer drops armed and not yet fired. */
+  get armedDrops(): number {
+    return this.drops.length + this.answerDrops.length;
+  }
+
   unreachable(): void {
     this.partitioned = true;
   }

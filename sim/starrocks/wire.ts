@@ -157,6 +157,7 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
       },
     });
     const handle = (sql: string): void => {
+      cluster.received?.push(sql);
       if (cluster.faults.isUnreachable || cluster.faults.takeDrop(sql)) {
         conn.stream.destroy();
         return;
@@ -177,6 +178,7 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
     conn.on('query', handle);
     // mysql2's server hands `SET ...` (and real prepares) to `stmt_prepare`.
     conn.on('stmt_prepare', (sql) => {
+      cluster.received?.push(sql);
       if (/^\s*SET\s/i.test(sql)) sendOk();
       else sendError({ code: 1064, sqlState: 'HY000', message: 'Prepared statements are not supported by the simulator' });
     });
