@@ -13,9 +13,14 @@
 //   hold(db, state) / release(db)  jobs of `db` stay in `state` until released (a slow job).
 //   refuseTable(db, table, msg?)   BACKUP naming that table fails at submit with `msg`
 //                                  (default: a 3.x analyzer's list-partition refusal, §2.1).
+//   forgeAnswer(pattern, rs)      the next query whose text matches is answered with this result
+//                                  set instead of running (rows a broken or unknown FE might send).
 //   leaderChange() and ageOutHistory() are actions on the cluster (see SimCluster).
 
+import type { ResultSet } from './types';
+
 export class SimFaults {
+  private readonly forged: { pattern: RegExp; result: ResultSet }[] = [];
   private readonly failBackups = new Map<string, string>();
   private readonly drops: RegExp[] = [];
   private readonly holds = new Map<string, string>();
@@ -53,6 +58,22 @@ export class SimFaults {
   /** Connection and answer drops armed and not yet fired. */
   get armedDrops(): number {
     return this.drops.length + this.answerDrops.length;
+  }
+
+  forgeAnswer(pattern: RegExp | string, result: ResultSet): void {
+    this.forged.push({ pattern: asPattern(pattern), result });
+  }
+
+  get armedForgeries(): number {
+    return this.forged.length;
+  }
+
+  /** The forged answer to this query, if one is armed (and disarmed). */
+  takeForgedAnswer(sql: string): ResultSet | null {
+    const i = this.forged.findIndex((f) => f.pattern.test(sql));
+    if (i < 0) return null;
+    const [found] = this.forged.splice(i, 1);
+    return found?.result ?? null;
   }
 
   unreachable(): void {
@@ -100,6 +121,7 @@ export class SimFaults {
     this.failBackups.clear();
     this.drops.length = 0;
     this.answerDrops.length = 0;
+    this.forged.length = 0;
     this.partitioned = false;
     this.holds.clear();
     this.refused.clear();

@@ -162,6 +162,11 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
         conn.stream.destroy();
         return;
       }
+      const forged = cluster.faults.takeForgedAnswer(sql);
+      if (forged) {
+        writeResult(conn, forged);
+        return;
+      }
       if (cluster.faults.takeAnswerDrop(sql)) {
         void cluster.execute(sql, session).catch(() => undefined).finally(() => conn.stream.destroy());
         return;
