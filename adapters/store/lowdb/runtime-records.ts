@@ -4,13 +4,29 @@ import { ConflictError } from '../../../src/domain/errors';
 import type { AuditEvent } from '../../../src/domain/types';
 import { checkRunnerValue, isRunnerStateKey } from '../../../src/ports';
 import type { AuditLog, DeliveredMessage, Leadership, Outbox, RunnerState } from '../../../src/ports';
-import { AUDIT_KEPT_IN_DOCUMENT } from './document';
+import { AUDIT_KEPT_IN_DOCUMENT, type StoreDocument } from './document';
 import { DELIVERIES_KEPT_MS, claimDueIn, enqueueIn, markDeliveredIn, markFailedIn, newestFirst } from './rules';
 import { auditEvent, checkRecord, delivery, outboxItem } from './schemas';
 import { copy, type DocumentAccess, type SharedDocument } from './shared-document';
 
 /** Remembered ids (chat requests, messages) are pruned once expired; at most this many are kept. */
 const SEEN_KEPT = 20_000;
+
+type SeenIds = StoreDocument['seen'];
+/**
+ * The expiry times (ms) of a list of remembered ids, by position, parsed once per list: one is
+ * checked per chat request, and parsing thousands of dates each time cost the bot more than
+ * the rest of a command's work. The lists are never changed in place, so a list is its key.
+ */
+const expiries = new WeakMap<SeenIds, number[]>();
+function expiryTimes(seen: SeenIds): number[] {
+  let times = expiries.get(seen);
+  if (times === undefined) {
+    times = seen.map((s) => Date.parse(s.expiresAt));
+    expiries.set(seen, times);
+  }
+  return times;
+}
 
 export function auditLog(doc: DocumentAccess): AuditLog {
   return {
@@ -94,9 +110,18 @@ export function runnerState(doc: DocumentAccess): RunnerState {
     firstSeen(scope, id, at, ttlMs) {
       return doc.write((d) => {
         const now = at.getTime();
-        const live = d.seen.filter((s) => Date.parse(s.expiresAt) > now);
-        if (live.some((s) => s.scope === scope && s.id === id)) return { doc: live.length === d.seen.length ? d : { ...d, seen: live }, result: false };
-        const seen = [...live, { scope, id, expiresAt: new Date(now + ttlMs).toISOString() }].slice(-SEEN_KEPT);
+        const times = expiryTimes(d.seen);
+        let live = d.seen;
+        let liveTimes = times;
+        if (times.some((t) => !(t > now))) {
+          live = d.seen.filter((_, i) => (times[i] ?? Number.NaN) > now);
+          liveTimes = times.filter((t) => t > now);
+          expiries.set(live, liveTimes);
+        }
+        if (live.some((s) => s.scope === scope && s.id === id)) return { doc: live === d.seen ? d : { ...d, seen: live }, result: false };
+        const expiresAt = now + ttlMs;
+        const seen = [...live, { scope, id, expiresAt: new Date(expiresAt).toISOString() }].slice(-SEEN_KEPT);
+        expiries.set(seen, [...liveTimes, expiresAt].slice(-SEEN_KEPT));
         return { doc: { ...d, seen }, result: true };
       });
     },
