@@ -13,19 +13,30 @@ import { copy, type DocumentAccess, type SharedDocument } from './shared-documen
 const SEEN_KEPT = 20_000;
 
 type SeenIds = StoreDocument['seen'];
+
 /**
- * The expiry times (ms) of a list of remembered ids, by position, parsed once per list: one is
- * checked per chat request, and parsing thousands of dates each time cost the bot more than
- * the rest of a command's work. The lists are never changed in place, so a list is its key.
+ * What is known of one list of remembered ids: their expiry times (ms) by position, the
+ * earliest, and how often each id is in it. One id is checked per chat request; scanning and
+ * parsing thousands of entries each time cost the bot more than the rest of a command's work.
+ * Lists are never changed in place, so a list is known by its identity.
  */
-const expiries = new WeakMap<SeenIds, number[]>();
-function expiryTimes(seen: SeenIds): number[] {
-  let times = expiries.get(seen);
-  if (times === undefined) {
-    times = seen.map((s) => Date.parse(s.expiresAt));
-    expiries.set(seen, times);
-  }
-  return times;
+interface SeenIndex {
+  list: SeenIds;
+  times: number[];
+  /** The earliest expiry; -Infinity when a time could not be read (the next check prunes it). */
+  earliest: number;
+  ids: Map<string, number>;
+}
+
+const seenKey = (scope: string, id: string): string => `${scope.length}:${scope}${id}`;
+
+function indexOf(list: SeenIds): SeenIndex {
+  const times = list.map((s) => Date.parse(s.expiresAt));
+  let earliest = Infinity;
+  for (const t of times) earliest = Number.isNaN(t) ? -Infinity : Math.min(earliest, t);
+  const ids = new Map<string, number>();
+  for (const s of list) ids.set(seenKey(s.scope, s.id), (ids.get(seenKey(s.scope, s.id)) ?? 0) + 1);
+  return { list, times, earliest, ids };
 }
 
 export function auditLog(doc: DocumentAccess): AuditLog {
@@ -85,6 +96,8 @@ function knownKey(key: string): void {
 }
 
 export function runnerState(doc: DocumentAccess): RunnerState {
+  /** The index of the last list of remembered ids this handle checked or made. */
+  let known: SeenIndex | null = null;
   return {
     async get(key) {
       knownKey(key);
@@ -110,18 +123,36 @@ export function runnerState(doc: DocumentAccess): RunnerState {
     firstSeen(scope, id, at, ttlMs) {
       return doc.write((d) => {
         const now = at.getTime();
-        const times = expiryTimes(d.seen);
+        let index = known !== null && known.list === d.seen ? known : indexOf(d.seen);
         let live = d.seen;
-        let liveTimes = times;
-        if (times.some((t) => !(t > now))) {
+        if (!(index.earliest > now)) {
+          const times = index.times;
           live = d.seen.filter((_, i) => (times[i] ?? Number.NaN) > now);
-          liveTimes = times.filter((t) => t > now);
-          expiries.set(live, liveTimes);
+          index = indexOf(live);
         }
-        if (live.some((s) => s.scope === scope && s.id === id)) return { doc: live === d.seen ? d : { ...d, seen: live }, result: false };
+        known = index;
+        const key = seenKey(scope, id);
+        if (index.ids.has(key)) return { doc: live === d.seen ? d : { ...d, seen: live }, result: false };
         const expiresAt = now + ttlMs;
-        const seen = [...live, { scope, id, expiresAt: new Date(expiresAt).toISOString() }].slice(-SEEN_KEPT);
-        expiries.set(seen, [...liveTimes, expiresAt].slice(-SEEN_KEPT));
+        const seen = [...live, { scope, id, expiresAt: new Date(expiresAt).toISOString() }];
+        // The index moves on to the new list (the old one, if it comes back after a failed
+        // save, is indexed again from scratch).
+        const { times, ids } = index;
+        times.push(expiresAt);
+        ids.set(key, 1);
+        const over = seen.length - SEEN_KEPT;
+        for (const dropped of over > 0 ? seen.slice(0, over) : []) {
+          const k = seenKey(dropped.scope, dropped.id);
+          const n = (ids.get(k) ?? 1) - 1;
+          if (n > 0) ids.set(k, n);
+          else ids.delete(k);
+        }
+        if (over > 0) {
+          seen.splice(0, over);
+          times.splice(0, over);
+        }
+        // Still a lower bound after the oldest were dropped: at worst the next check prunes nothing.
+        known = { list: seen, times, earliest: Math.min(index.earliest, expiresAt), ids };
         return { doc: { ...d, seen }, result: true };
       });
     },
