@@ -13,6 +13,9 @@
 // idle after start, after 10,000 commands and after 10,000 more (growth in the second half
 // would be a leak).
 //
+// Memory is read after a full garbage collection: the bot process also loads
+// bench/gc-on-signal.ts (with --expose-gc), which collects on SIGUSR2; nothing else changes.
+//
 // Alone: `npx tsx bench/bot-latency.ts`. From bench/run.ts: `benchBotLatency()` (figures) and
 // `botLatencyTableRows(result)` (rows of run.ts's table).
 // BOT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" passes node options to the bot process.
@@ -78,7 +81,7 @@ export interface BotMemory {
   idleMb: number;
   afterMb: number;
   after2xMb: number;
-  /** V8 heap in use (MB) at the same three points. */
+  /** V8 heap in use (MB) at the same three points (after a full collection: what the bot holds). */
   heapIdleMb: number;
   heapAfterMb: number;
   heapAfter2xMb: number;
@@ -212,6 +215,8 @@ function get(url: string): Promise<{ status: number; body: string }> {
 interface BotProcess {
   url: string;
   metricsUrl: string;
+  /** Asks the bot for a full garbage collection (bench/gc-on-signal.ts) and lets it settle. */
+  collectGarbage(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -231,7 +236,9 @@ async function startBot(fake: FakeSlack, secret: string, workDir: string, nodeAr
   };
   for (const k of Object.keys(env)) if (k === 'SLACK_APP_TOKEN' || k === 'BOT_STORE_URL' || k === 'NODE_OPTIONS' || k.startsWith('DINGTALK_')) delete env[k];
   const log = openSync(join(workDir, 'bot.log'), 'a');
-  const child = spawn(process.execPath, [...nodeArgs, '--import', tsxImport, 'src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', log, log] });
+  // --expose-gc and bench/gc-on-signal.ts: memory is read after a full collection (SIGUSR2).
+  const gcHook = pathToFileURL(here('./gc-on-signal.ts')).href;
+  const child = spawn(process.execPath, [...nodeArgs, '--expose-gc', '--import', tsxImport, '--import', gcHook, 'src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', log, log] });
   closeSync(log);
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
@@ -246,6 +253,10 @@ async function startBot(fake: FakeSlack, secret: string, workDir: string, nodeAr
   return {
     url: `${base}/slack/events`,
     metricsUrl: `${base}/metrics`,
+    collectGarbage: async () => {
+      child.kill('SIGUSR2');
+      await sleep(1000);
+    },
     stop: async () => {
       if (exited !== undefined) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -256,8 +267,9 @@ async function startBot(fake: FakeSlack, secret: string, workDir: string, nodeAr
   };
 }
 
-/** Resident memory and V8 heap in use, MB, from the bot's own /metrics. */
+/** Resident memory and V8 heap in use, MB, from the bot's own /metrics, after a full collection. */
 async function memoryOf(bot: BotProcess): Promise<{ rss: number; heap: number }> {
+  await bot.collectGarbage();
   const { body } = await get(bot.metricsUrl);
   const value = (suffix: string): number => {
     const line = body.split('\n').find((l) => !l.startsWith('#') && l.split(' ')[0]?.endsWith(suffix));
@@ -409,7 +421,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   for (const r of rows) console.log(line(r));
   console.log('\nrounds (ack p99 bot / bare, ms):');
   for (const r of result.rows) console.log(`  ${r.command}: ${r.rounds.map((x) => `${f(x.botP99)} / ${f(x.bareP99)}`).join(', ')}`);
-  console.log(`\nThe bot: npm start's tsx src/main.ts in its sandbox, Slack over HTTP; baseline: a bare Bolt app that only acks; both in processes of their own, as are the fake Slack and the load generator. Median of ${result.rows[0]?.rounds.length ?? 0} interleaved rounds. Memory: the bot's own /metrics, 2 s idle after each point.`);
+  console.log(`\nThe bot: npm start's tsx src/main.ts in its sandbox, Slack over HTTP; baseline: a bare Bolt app that only acks; both in processes of their own, as are the fake Slack and the load generator. Median of ${result.rows[0]?.rounds.length ?? 0} interleaved rounds. Memory: the bot's own /metrics, 2 s idle and a full garbage collection before each reading.`);
   const missing = result.rows.filter((r) => r.delivered < r.sent);
   if (missing.length > 0 || result.memory.undelivered > 0) {
     console.error(`replies missing: ${[...missing.map((r) => `${r.command} ${r.sent - r.delivered}`), `memory phase ${result.memory.undelivered}`].join(', ')}`);
