@@ -10,6 +10,9 @@ import type { RestoreChoices, RestoreRequested } from '../../src/services/restor
 import { reply } from '../../src/reply';
 import type { Form, FormField, Reply } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ set: backupSetArg, target: instanceArg.optional(), extra: z.undefined({ error: 'too many words' }) });
+
 const usage = '/backup restore <bk-...> [to <instance>] [databases=db1,db2] [replicas=N]';
 const FORM_TTL_SECONDS = 3600;
 export const MAX_REPLICAS = 16;
@@ -134,7 +137,7 @@ export const restoreCommand = defineCommand<RestoreArgs>({
     const [, set, to, target, extra] = tokens.words;
     if (to !== undefined && to.toLowerCase() !== 'to') throw new UserError(`expected "to" after the backup set, got ${quoteInput(to)}\nUsage: ${usage}`);
     if (to !== undefined && target === undefined) throw new UserError(`name the instance to restore into after "to"\nUsage: ${usage}`);
-    const args = parseArgs(z.object({ set: backupSetArg, target: instanceArg.optional(), extra: z.undefined({ error: 'too many words' }) }), { set, target, extra }, usage);
+    const args = parseArgs(argsSchema, { set, target, extra }, usage);
     const withUsage = <T>(read: () => T): T => {
       try {
         return read();
