@@ -14,8 +14,18 @@
 //   refuseTable(db, table, msg?)   BACKUP naming that table fails at submit with `msg`
 //                                  (default: a 3.x analyzer's list-partition refusal, §2.1).
 //   leaderChange() and ageOutHistory() are actions on the cluster (see SimCluster).
+//   interceptNext(pattern, hook)   the next query whose text matches is held when it arrives:
+//                                  `hook(sql)` runs first (a test kills the client there), then
+//                                  the query runs ('run', its answer going to whoever is still
+//                                  connected) or is dropped with its connection ('drop': it never
+//                                  ran). Opt-in, for tests that stop the bot at an exact point.
+
+/** What becomes of an intercepted statement once its hook settles. */
+export type InterceptOutcome = 'run' | 'drop';
+export type InterceptHook = (sql: string) => Promise<InterceptOutcome>;
 
 export class SimFaults {
+  private readonly intercepts: { pattern: RegExp; hook: InterceptHook }[] = [];
   private readonly failBackups = new Map<string, string>();
   private readonly drops: RegExp[] = [];
   private readonly holds = new Map<string, string>();
@@ -48,6 +58,18 @@ export class SimFaults {
     if (i < 0) return false;
     this.answerDrops.splice(i, 1);
     return true;
+  }
+
+  interceptNext(pattern: RegExp | string, hook: InterceptHook): void {
+    this.intercepts.push({ pattern: asPattern(pattern), hook });
+  }
+
+  /** The hook for this query (and disarmed), if one was armed for it. */
+  takeIntercept(sql: string): InterceptHook | null {
+    const i = this.intercepts.findIndex((x) => x.pattern.test(sql));
+    if (i < 0) return null;
+    const [taken] = this.intercepts.splice(i, 1);
+    return taken?.hook ?? null;
   }
 
   unreachable(): void {
@@ -98,6 +120,7 @@ export class SimFaults {
     this.partitioned = false;
     this.holds.clear();
     this.refused.clear();
+    this.intercepts.length = 0;
   }
 }
 
