@@ -44,7 +44,6 @@ async function main(): Promise<void> {
   const client = createWebClient({ botToken: token, apiUrl: env.SLACK_API_URL ?? '', retryConfig: { retries: 0 }, logger: silentLogger, secrets: [token] });
   bot.notifiers.set('slack', new SlackNotifier({ client, logger: silentLogger, minEditIntervalMs: 20 }));
   await bot.start();
-  console.log(`LEASE ${process.pid} ${JSON.stringify(bot.runner.currentLease)}`);
   console.log('READY');
 
   const admin1 = bot.core.resolveActor('terminal', 'admin1');
