@@ -261,6 +261,10 @@ export class MysqlStarRocksClient implements StarRocksClient {
     await this.fe.query(sql, [req.backupTimestamp], { changesState: true, what: `RESTORE SNAPSHOT ${req.database}.${req.snapshotName}` });
   }
 
+  async restoreSlotTaken(database: string): Promise<boolean> {
+    return (await this.fe.query(`SHOW RESTORE FROM ${q.db(database)}`)).length > 0;
+  }
+
   async findRestoreJob(database: string, snapshotName: string): Promise<RestoreJob | null> {
     const rows = await this.fe.query(`SHOW RESTORE FROM ${q.db(database)}`);
     const row = rows[0];

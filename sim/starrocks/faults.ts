@@ -16,11 +16,21 @@
 //   forgeAnswer(pattern, rs)      the next query whose text matches is answered with this result
 //                                  set instead of running (rows a broken or unknown FE might send).
 //   leaderChange() and ageOutHistory() are actions on the cluster (see SimCluster).
+//   interceptNext(pattern, hook)   the next query whose text matches is held when it arrives:
+//                                  `hook(sql)` runs first (a test kills the client there), then
+//                                  the query runs ('run', its answer going to whoever is still
+//                                  connected) or is dropped with its connection ('drop': it never
+//                                  ran). Opt-in, for tests that stop the bot at an exact point.
 
 import type { ResultSet } from './types';
 
+/** What becomes of an intercepted statement once its hook settles. */
+export type InterceptOutcome = 'run' | 'drop';
+export type InterceptHook = (sql: string) => Promise<InterceptOutcome>;
+
 export class SimFaults {
   private readonly forged: { pattern: RegExp; result: ResultSet }[] = [];
+  private readonly intercepts: { pattern: RegExp; hook: InterceptHook }[] = [];
   private readonly failBackups = new Map<string, string>();
   private readonly drops: RegExp[] = [];
   private readonly holds = new Map<string, string>();
@@ -76,6 +86,18 @@ export class SimFaults {
     return found?.result ?? null;
   }
 
+  interceptNext(pattern: RegExp | string, hook: InterceptHook): void {
+    this.intercepts.push({ pattern: asPattern(pattern), hook });
+  }
+
+  /** The hook for this query (and disarmed), if one was armed for it. */
+  takeIntercept(sql: string): InterceptHook | null {
+    const i = this.intercepts.findIndex((x) => x.pattern.test(sql));
+    if (i < 0) return null;
+    const [taken] = this.intercepts.splice(i, 1);
+    return taken?.hook ?? null;
+  }
+
   unreachable(): void {
     this.partitioned = true;
   }
@@ -125,6 +147,7 @@ export class SimFaults {
     this.partitioned = false;
     this.holds.clear();
     this.refused.clear();
+    this.intercepts.length = 0;
   }
 }
 

@@ -158,6 +158,17 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
     });
     const handle = (sql: string): void => {
       cluster.received?.push(sql);
+      const hook = cluster.faults.takeIntercept(sql);
+      if (hook) {
+        void hook(sql).then(
+          (outcome) => (outcome === 'drop' ? conn.stream.destroy() : answer(sql)),
+          () => conn.stream.destroy(),
+        );
+        return;
+      }
+      answer(sql);
+    };
+    const answer = (sql: string): void => {
       if (cluster.faults.isUnreachable || cluster.faults.takeDrop(sql)) {
         conn.stream.destroy();
         return;
@@ -167,7 +178,8 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
         writeResult(conn, forged);
         return;
       }
-      if (cluster.faults.takeAnswerDrop(sql)) {
+      // The client went away while the statement was held: it still runs, nobody hears the answer.
+      if (conn.stream.destroyed || cluster.faults.takeAnswerDrop(sql)) {
         void cluster.execute(sql, session).catch(() => undefined).finally(() => conn.stream.destroy());
         return;
       }

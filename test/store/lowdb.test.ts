@@ -22,6 +22,7 @@ describeStoreContract('lowdb', async () => {
   return {
     store: await openHandle(),
     openSecond: openHandle,
+    freesClaimsOnReopen: true,
     async reopen() {
       await closeAll();
       return openHandle();

@@ -10,6 +10,7 @@ import { AtomicJsonFile, type WriteTextFile } from './atomic-file';
 import { appendAuditLines, closeTornLine } from './audit-file';
 import { emptyDocument, type StoreDocument } from './document';
 import { takeLock, type HeldLock } from './lock-file';
+import { releaseClaimsIn } from './rules';
 import { finishMigration } from './migration-files';
 import { Mutex } from './mutex';
 
@@ -261,8 +262,9 @@ async function load(dir: string, options: SharedDocumentOptions): Promise<Shared
     await closeTornLine(join(dir, AUDIT_LOG_NAME));
     let doc = existing ?? emptyDocument();
     if (file.migratedFrom !== null) doc = await finishMigration(doc, { storePath: file.path, from: file.migratedFrom, auditLogPath: join(dir, AUDIT_LOG_NAME) });
-    // Each process that takes the folder is a new leader: the epoch grows.
-    db.data = { ...doc, leaderEpoch: doc.leaderEpoch + 1 };
+    // Each process that takes the folder is a new leader: the epoch grows, and what the previous
+    // one claimed to deliver is free again.
+    db.data = { ...releaseClaimsIn(doc), leaderEpoch: doc.leaderEpoch + 1 };
     await db.write();
     return new SharedDocument(dir, db, lock, db.data.leaderEpoch);
   } catch (e) {
