@@ -48,7 +48,14 @@ export type FormField =
   | { kind: 'time'; name: string; label: string; initial: string; hint?: string }
   | { kind: 'number'; name: string; label: string; initial: number; min: number; max: number; hint?: string }
   | { kind: 'text'; name: string; label: string; initial: string; hint?: string; optional?: boolean }
+  /** One of a fixed list (a select): `value` is what the submission carries, `label` what is shown. */
+  | { kind: 'choice'; name: string; label: string; options: ChoiceOption[]; initial: string; hint?: string }
   | { kind: 'readonly'; name: string; label: string; value: string; hint?: string };
+
+export interface ChoiceOption {
+  value: string;
+  label: string;
+}
 
 /** A form to fill (Slack modal, DingTalk card, terminal prompts). */
 export interface Form {

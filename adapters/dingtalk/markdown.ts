@@ -72,6 +72,8 @@ function formBlock(form: Form): string {
         return { label: f.label, value: `${f.initial} (${f.min} to ${f.max})` };
       case 'text':
         return { label: f.label, value: f.initial === '' ? '—' : f.initial };
+      case 'choice':
+        return { label: f.label, value: `${f.initial === '' ? '—' : f.initial} (one of ${f.options.map((o) => o.value).join(', ') || 'none'})` };
       case 'readonly':
         return { label: f.label, value: f.value };
     }

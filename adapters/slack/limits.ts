@@ -20,6 +20,7 @@ export const SLACK_LIMITS = {
   inputLabel: 2000,
   hint: 2000,
   optionText: 75,
+  selectOptions: 100,
   /** The notification fallback: Slack truncates past 40,000; a short one reads better. */
   fallbackText: 3000,
 } as const;

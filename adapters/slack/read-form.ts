@@ -80,6 +80,8 @@ function readOne(actionId: string, v: StateValue): string | string[] | boolean |
       return selectedValues(v).map((d) => weekdayValue(d) ?? d);
     case FIELD_ACTION.time:
       return v.selected_time ?? v.value ?? null;
+    case FIELD_ACTION.choice:
+      return v.selected_option?.value ?? v.value ?? null;
     case FIELD_ACTION.number:
     case FIELD_ACTION.text:
       return v.value ?? null;

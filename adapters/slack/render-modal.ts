@@ -21,6 +21,7 @@ export const FIELD_ACTION = {
   time: 'time',
   number: 'number',
   text: 'text',
+  choice: 'choice',
 } as const;
 
 export const WEEKDAYS = [
@@ -119,6 +120,13 @@ function fieldBlocks(field: FormField): Block[] {
       const block: SlackTypes.InputBlock = { type: 'input', block_id: field.name, label: label(field), element };
       if (field.optional === true) block.optional = true;
       return [withHint(block, field.hint)];
+    }
+    case 'choice': {
+      const options = field.options.slice(0, L.selectOptions).map((o) => option(o.value, o.label));
+      const element: SlackTypes.StaticSelect = { type: 'static_select', action_id: FIELD_ACTION.choice, options, placeholder: plain('Choose') };
+      const initial = options.find((o) => o.value === field.initial);
+      if (initial) element.initial_option = initial;
+      return [withHint({ type: 'input', block_id: field.name, label: label(field), element }, field.hint)];
     }
     case 'readonly': {
       const text = truncate(`*${escapeSlack(field.label)}*\n${toMrkdwn(field.value) || '—'}`, L.sectionText);

@@ -16,14 +16,14 @@ import type {
 } from '../../src/ports';
 import { Frontends, type Row } from './frontends';
 import { inventoryOf, userDatabases } from './inventory';
-import { normalizeZone, parseBackupRow, parseRestoreRow, requireText, text } from './rows';
+import { normalizeZone, parseBackupRow, parseRestoreRow, requireText, shownCell, text } from './rows';
 
 const BACKUP_TIMESTAMP = /^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}(-\d{3})?$/;
 
 export function parseVersion(raw: string): StarRocksVersion {
   const first = raw.trim().split(/\s+/)[0] ?? '';
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(first);
-  if (!m) throw new OutsideError('starrocks', 'protocol', `cannot read the StarRocks version from ${JSON.stringify(raw)}`);
+  if (!m) throw new OutsideError('starrocks', 'protocol', `cannot read the StarRocks version from ${shownCell(raw)}`);
   return { raw: raw.trim(), major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
 }
 
@@ -85,7 +85,7 @@ export class MysqlStarRocksClient implements StarRocksClient {
   async runMode(): Promise<RunMode> {
     const value = await this.config('run_mode');
     if (value === 'shared_data' || value === 'shared_nothing') return value;
-    if (value !== null) throw new OutsideError('starrocks', 'protocol', `unknown run_mode ${JSON.stringify(value)}`);
+    if (value !== null) throw new OutsideError('starrocks', 'protocol', `unknown run_mode ${shownCell(value)}`);
     const v = await this.knownVersion();
     if (v.major < 3) return 'shared_nothing';
     throw new OutsideError(
@@ -251,7 +251,7 @@ export class MysqlStarRocksClient implements StarRocksClient {
     database: string; snapshotName: string; repository: string; backupTimestamp: string; tables: string[]; replicationNum: number; timeoutSeconds: number;
   }): Promise<void> {
     if (!BACKUP_TIMESTAMP.test(req.backupTimestamp)) {
-      throw new UserError(`backup timestamp must look like 2024-12-09-10-25-58-842, got ${JSON.stringify(req.backupTimestamp)}`);
+      throw new UserError(`backup timestamp must look like 2024-12-09-10-25-58-842, got ${shownCell(req.backupTimestamp)}`);
     }
     if (!Number.isInteger(req.replicationNum) || req.replicationNum < 1) throw new UserError(`replication number must be 1 or more, got ${req.replicationNum}`);
     const on = req.tables.length > 0 ? ` ON (${req.tables.map(q.table).join(', ')})` : '';
@@ -259,6 +259,10 @@ export class MysqlStarRocksClient implements StarRocksClient {
       `RESTORE SNAPSHOT ${q.db(req.database)}.${q.snap(req.snapshotName)} FROM ${q.repo(req.repository)}${on} ` +
       `PROPERTIES ("backup_timestamp" = ?, "replication_num" = "${req.replicationNum}", "timeout" = "${wholeSeconds(req.timeoutSeconds, 'restore timeout')}")`;
     await this.fe.query(sql, [req.backupTimestamp], { changesState: true, what: `RESTORE SNAPSHOT ${req.database}.${req.snapshotName}` });
+  }
+
+  async restoreSlotTaken(database: string): Promise<boolean> {
+    return (await this.fe.query(`SHOW RESTORE FROM ${q.db(database)}`)).length > 0;
   }
 
   async findRestoreJob(database: string, snapshotName: string): Promise<RestoreJob | null> {

@@ -10,6 +10,11 @@ import type { Row } from './frontends';
 const cell = z.union([z.string(), z.number(), z.bigint()]).transform(String);
 const optionalCell = z.union([cell, z.null(), z.undefined()]).transform((v) => (v === undefined ? null : v));
 
+/** A cell quoted for an error message, cut short: an FE's answer may be of any size. */
+export function shownCell(value: string, max = 80): string {
+  return value.length > max ? `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)` : JSON.stringify(value);
+}
+
 export function text(row: Row, column: string): string | null {
   const parsed = optionalCell.safeParse(row[column]);
   return parsed.success ? parsed.data : null;
@@ -32,7 +37,7 @@ export function normalizeZone(zone: string): string {
 export function parseFeTime(value: string | null, zone: string): Date | null {
   if (value === null || value === '' || value === 'NULL' || value === 'N/A') return null;
   const dt = DateTime.fromFormat(value, 'yyyy-MM-dd HH:mm:ss', { zone: normalizeZone(zone) });
-  if (!dt.isValid) throw new OutsideError('starrocks', 'protocol', `cannot read time ${JSON.stringify(value)} in zone ${zone}`);
+  if (!dt.isValid) throw new OutsideError('starrocks', 'protocol', `cannot read time ${shownCell(value)} in zone ${shownCell(zone)}`);
   return dt.toJSDate();
 }
 
@@ -55,7 +60,7 @@ const RESTORE_STATES: RestoreJobState[] = ['PENDING', 'SNAPSHOTING', 'DOWNLOAD',
 
 function state<T extends string>(value: string, allowed: T[], what: string): T {
   const found = allowed.find((s) => s === value);
-  if (!found) throw new OutsideError('starrocks', 'protocol', `${what}: unknown job state ${JSON.stringify(value)}`);
+  if (!found) throw new OutsideError('starrocks', 'protocol', `${what}: unknown job state ${shownCell(value)}`);
   return found;
 }
 

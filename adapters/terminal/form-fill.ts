@@ -32,6 +32,7 @@ function initialValue(field: Editable): Value {
       return String(field.initial);
     case 'time':
     case 'text':
+    case 'choice':
       return field.initial;
   }
 }
@@ -56,9 +57,11 @@ export function question(fill: FormFill): string | null {
           ? 'HH:mm'
           : field.kind === 'number'
             ? `${field.min} to ${field.max}`
-            : field.optional
-              ? 'text, or - for empty'
-              : 'text';
+            : field.kind === 'choice'
+              ? field.options.map((o, i) => `${i + 1}=${o.value}`).join(', ')
+              : field.optional
+                ? 'text, or - for empty'
+                : 'text';
   return `  ${sanitize(field.label)} (${accepted}) [${sanitize(shown(fill.values[field.name] ?? null))}]:`;
 }
 
@@ -74,6 +77,11 @@ export function answer(fill: FormFill, text: string): string | null {
       else return 'answer on or off';
     } else if (field.kind === 'weekdays') {
       fill.values[field.name] = input === '-' ? [] : input.toLowerCase().split(/[\s,]+/).filter((d) => d !== '');
+    } else if (field.kind === 'choice') {
+      const byNumber = /^\d+$/.test(input) ? field.options[Number(input) - 1] : undefined;
+      const chosen = byNumber ?? field.options.find((o) => o.value === input);
+      if (chosen === undefined) return `answer one of ${field.options.map((o, i) => `${i + 1} (${o.value})`).join(', ')}`;
+      fill.values[field.name] = chosen.value;
     } else if (field.kind === 'text') {
       fill.values[field.name] = input === '-' ? (field.optional ? null : '') : input;
     } else {

@@ -93,6 +93,8 @@ function formValue(field: FormField): string {
       return `${field.initial} (${field.min} to ${field.max})`;
     case 'text':
       return field.initial === '' ? (field.optional ? '(empty, optional)' : '(empty)') : field.initial;
+    case 'choice':
+      return `${field.initial === '' ? '(none chosen)' : field.initial} (one of ${field.options.map((o) => o.value).join(', ') || 'none'})`;
     case 'readonly':
       return `${field.value} (read-only)`;
   }

@@ -11,6 +11,9 @@ import { UserError } from '../../src/domain/errors';
 import { quoteInput } from '../../src/domain/text';
 import { reply } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ id: restoreArg, extra: z.undefined({ error: 'too many words' }) });
+
 function decisionCommand(verb: 'approve' | 'reject'): AnyCommand {
   const usage = `/backup ${verb} <rs-...>`;
   return defineCommand<{ id: string; version: number | null }>({
@@ -26,7 +29,7 @@ function decisionCommand(verb: 'approve' | 'reject'): AnyCommand {
     reusableButtons: true,
     parse(tokens) {
       checkKnown(tokens, { usage, options: ['v'] });
-      const id = parseArgs(z.object({ id: restoreArg, extra: z.undefined({ error: 'too many words' }) }), { id: tokens.words[1], extra: tokens.words[2] }, usage).id;
+      const id = parseArgs(argsSchema, { id: tokens.words[1], extra: tokens.words[2] }, usage).id;
       const v = tokens.options.v;
       if (v !== undefined && !/^[1-9]\d{0,8}$/.test(v)) throw new UserError(`v= is the request's version, a whole number; got ${quoteInput(v)}\nUsage: ${usage}`);
       return { id, version: v === undefined ? null : Number(v) };

@@ -4,6 +4,14 @@ import { isBackupSetId, isRestoreId } from '../../src/domain/ids';
 import { quoteInput } from '../../src/domain/text';
 import { reply } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({
+  id: z.string({ error: 'name what to cancel: a backup set (bk-...) or a restore request (rs-...)' }).refine((v) => isBackupSetId(v) || isRestoreId(v), {
+    error: (i) => `expected a backup set id (bk-...) or a restore id (rs-...), got ${quoteInput(String(i.input))}`,
+  }),
+  extra: z.undefined({ error: 'too many words' }),
+});
+
 const usage = '/backup cancel <bk-...|rs-...>';
 
 export const cancelCommand = defineCommand<{ id: string }>({
@@ -15,12 +23,7 @@ export const cancelCommand = defineCommand<{ id: string }>({
   parse(tokens) {
     checkKnown(tokens, { usage });
     const id = parseArgs(
-      z.object({
-        id: z.string({ error: 'name what to cancel: a backup set (bk-...) or a restore request (rs-...)' }).refine((v) => isBackupSetId(v) || isRestoreId(v), {
-          error: (i) => `expected a backup set id (bk-...) or a restore id (rs-...), got ${quoteInput(String(i.input))}`,
-        }),
-        extra: z.undefined({ error: 'too many words' }),
-      }),
+      argsSchema,
       { id: tokens.words[1], extra: tokens.words[2] },
       usage,
     ).id;

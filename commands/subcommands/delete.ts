@@ -12,6 +12,9 @@ import type { BackupSet } from '../../src/domain/types';
 import { reply } from '../../src/reply';
 import type { Button } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ set: backupSetArg, extra: z.undefined({ error: 'too many words' }) });
+
 const usage = '/backup delete <bk-...>';
 const CONFIRM_TTL_SECONDS = 15 * 60;
 
@@ -46,7 +49,7 @@ export const deleteCommand = defineCommand<{ set: string }>({
   role: 'admin',
   parse(tokens) {
     checkKnown(tokens, { usage });
-    return parseArgs(z.object({ set: backupSetArg, extra: z.undefined({ error: 'too many words' }) }), { set: tokens.words[1], extra: tokens.words[2] }, usage);
+    return parseArgs(argsSchema, { set: tokens.words[1], extra: tokens.words[2] }, usage);
   },
   scope: ({ set }, ctx) => ctx.services.backups.instanceOf(set),
   async handle({ set: id }, ctx) {

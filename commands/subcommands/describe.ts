@@ -14,6 +14,9 @@ import type { BackupDescription } from '../../src/services/catalog';
 import { reply } from '../../src/reply';
 import type { Field, ReplyItem, Tone } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ set: backupSetArg, extra: z.undefined({ error: 'too many words' }) });
+
 const usage = '/backup describe <bk-...>';
 
 const STANDING_NOTE = 'Never in a backup: users, roles and privileges, resource groups, and colocate-join relations between tables.';
@@ -97,7 +100,7 @@ export const describeCommand = defineCommand<{ set: string }>({
   role: 'viewer',
   parse(tokens) {
     checkKnown(tokens, { usage });
-    return parseArgs(z.object({ set: backupSetArg, extra: z.undefined({ error: 'too many words' }) }), { set: tokens.words[1], extra: tokens.words[2] }, usage);
+    return parseArgs(argsSchema, { set: tokens.words[1], extra: tokens.words[2] }, usage);
   },
   scope: ({ set }, ctx) => ctx.services.backups.instanceOf(set),
   async handle({ set: id }, ctx) {

@@ -10,6 +10,9 @@ import type { CheckStatus, DoctorCheck } from '../../src/services/doctor';
 import { reply } from '../../src/reply';
 import type { ReplyItem } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) });
+
 const usage = '/backup doctor <instance>';
 
 const MARK: Record<CheckStatus, string> = { ok: '✔', warning: '⚠', problem: '✖', unknown: '?' };
@@ -28,7 +31,7 @@ export const doctorCommand = defineCommand<{ instance: string }>({
   role: 'operator',
   parse(tokens) {
     checkKnown(tokens, { usage });
-    return parseArgs(z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) }), { instance: tokens.words[1], extra: tokens.words[2] }, usage);
+    return parseArgs(argsSchema, { instance: tokens.words[1], extra: tokens.words[2] }, usage);
   },
   async scope({ instance }) {
     return instance;

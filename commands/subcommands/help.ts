@@ -6,6 +6,9 @@ import { closest } from '../../src/services/suggest';
 import { quoteInput } from '../../src/domain/text';
 import { reply } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ topic: z.string().max(40).optional() });
+
 const NOT_AVAILABLE = 'Not available in this version: it checks what you type and who you are, then answers "not available" and changes nothing.';
 const LATER_NOTE = 'today they check what you type and who you are, then answer "not available" and change nothing';
 
@@ -21,7 +24,7 @@ export function helpCommand(all: () => AnyCommand[]): AnyCommand {
     parse(tokens) {
       checkKnown(tokens, { usage });
       checkWords(tokens, 2, usage);
-      return parseArgs(z.object({ topic: z.string().max(40).optional() }), { topic: tokens.words[1] }, usage);
+      return parseArgs(argsSchema, { topic: tokens.words[1] }, usage);
     },
     async scope() {
       return null;

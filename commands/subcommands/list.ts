@@ -11,6 +11,9 @@ import type { BackupSet } from '../../src/domain/types';
 import { reply } from '../../src/reply';
 import type { Button, ReplyItem } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) });
+
 const usage = '/backup list <instance> [--all]';
 const MAX_ROWS = 40;
 const BUTTON_TTL_SECONDS = 24 * 3600;
@@ -72,7 +75,7 @@ export const listCommand = defineCommand<{ instance: string; all: boolean }>({
   flags: ['all'],
   parse(tokens) {
     checkKnown(tokens, { usage, flags: ['all'] });
-    const args = parseArgs(z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) }), { instance: tokens.words[1], extra: tokens.words[2] }, usage);
+    const args = parseArgs(argsSchema, { instance: tokens.words[1], extra: tokens.words[2] }, usage);
     return { instance: args.instance, all: tokens.flags.includes('all') };
   },
   async scope(args) {

@@ -11,6 +11,9 @@ import { reply } from '../../src/reply';
 import type { ReplyItem } from '../../src/reply';
 import type { ReconcileReport } from '../../src/services/retention/reconcile';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) });
+
 const usage = '/backup reconcile <instance> [--adopt]';
 const SHOWN = 30;
 
@@ -59,7 +62,7 @@ export const reconcileCommand = defineCommand<{ instance: string; adopt: boolean
   flags: ['adopt'],
   parse(tokens) {
     checkKnown(tokens, { usage, flags: ['adopt'] });
-    const args = parseArgs(z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) }), { instance: tokens.words[1], extra: tokens.words[2] }, usage);
+    const args = parseArgs(argsSchema, { instance: tokens.words[1], extra: tokens.words[2] }, usage);
     return { instance: args.instance, adopt: tokens.flags.includes('adopt') };
   },
   async scope({ instance }) {

@@ -12,6 +12,9 @@ import { UserError } from '../../src/domain/errors';
 import { reply } from '../../src/reply';
 import type { Form, Reply } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) });
+
 const usage = '/backup release <instance> [confirm=<instance>]';
 const FORM_TTL_SECONDS = 15 * 60;
 const SHOWN = 20;
@@ -62,7 +65,7 @@ export const releaseCommand = defineCommand<{ instance: string; confirmation: st
   forms: [releaseFormSpec],
   parse(tokens) {
     checkKnown(tokens, { usage, options: ['confirm'] });
-    const args = parseArgs(z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) }), { instance: tokens.words[1], extra: tokens.words[2] }, usage);
+    const args = parseArgs(argsSchema, { instance: tokens.words[1], extra: tokens.words[2] }, usage);
     const confirmation = tokens.options.confirm ?? null;
     if (confirmation !== null && confirmation.length > 100) throw new UserError(`confirm= takes the instance id\nUsage: ${usage}`);
     return { instance: args.instance, confirmation };

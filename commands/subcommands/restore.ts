@@ -8,7 +8,10 @@ import { joinAnd, quoteInput } from '../../src/domain/text';
 import { RestoreRefusal } from '../../src/services/restore/preflight';
 import type { RestoreChoices, RestoreRequested } from '../../src/services/restore/service';
 import { reply } from '../../src/reply';
-import type { Form, Reply } from '../../src/reply';
+import type { Form, FormField, Reply } from '../../src/reply';
+
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ set: backupSetArg, target: instanceArg.optional(), extra: z.undefined({ error: 'too many words' }) });
 
 const usage = '/backup restore <bk-...> [to <instance>] [databases=db1,db2] [replicas=N]';
 const FORM_TTL_SECONDS = 3600;
@@ -41,6 +44,16 @@ export function restoreText(set: string, target: string, databases: string[], re
   return `/backup restore ${set} to ${target} databases=${databases.join(',')} replicas=${replicas}`;
 }
 
+/** The instances that qualify, to choose from; a text field when none does (the preflight says why). */
+function targetField(region: string, targets: RestoreChoices['targets']): FormField {
+  const rule = `Another instance in ${region}, shared-nothing, holding none of the databases.`;
+  if (targets.length === 0) {
+    return { kind: 'text', name: 'target', label: 'Restore into (instance)', initial: '', hint: `No instance you may restore into qualifies now. ${rule}` };
+  }
+  const options = targets.map((t) => ({ value: t.id, label: t.note ? `${t.id} (${t.note})` : t.id }));
+  return { kind: 'choice', name: 'target', label: 'Restore into (instance)', options, initial: targets[0]?.id ?? '', hint: rule };
+}
+
 function restoreForm(ctx: CommandContext, choices: RestoreChoices): Form {
   const { set, targets, databases, replicas } = choices;
   const zone = ctx.services.instances.find(set.instanceId)?.timezone ?? 'UTC';
@@ -53,13 +66,7 @@ function restoreForm(ctx: CommandContext, choices: RestoreChoices): Form {
     context: ctx.signer.form('restore', { set: set.id }, FORM_TTL_SECONDS, ctx.now),
     fields: [
       { kind: 'readonly', name: 'set', label: 'Backup set', value: `${set.id} of ${set.instanceId}: ${set.state}, ${set.sizeBytes === null ? 'size unknown' : formatBytes(set.sizeBytes)}, snapshot taken ${taken}` },
-      {
-        kind: 'text',
-        name: 'target',
-        label: 'Restore into (instance)',
-        initial: targets[0]?.id ?? '',
-        hint: `Instances that qualify: ${targets.map((t) => (t.note ? `${t.id} (${t.note})` : t.id)).join(', ')}. Another instance in ${set.region}, shared-nothing, holding none of the databases.`,
-      },
+      targetField(set.region, targets),
       { kind: 'text', name: 'databases', label: 'Databases', initial: databases.join(','), hint: `Restorable: ${joinAnd(databases)} (default: all). Separate with commas.` },
       { kind: 'number', name: 'replicas', label: 'Replication number', initial: replicas, min: 1, max: MAX_REPLICAS, hint: `Default: the source's (${replicas}). The target needs at least as many live backends.` },
       { kind: 'readonly', name: 'approval', label: 'Approval', value: 'The request is posted in the channel of the target; an admin of the target other than you approves it. A started restore cannot be cancelled.' },
@@ -130,7 +137,7 @@ export const restoreCommand = defineCommand<RestoreArgs>({
     const [, set, to, target, extra] = tokens.words;
     if (to !== undefined && to.toLowerCase() !== 'to') throw new UserError(`expected "to" after the backup set, got ${quoteInput(to)}\nUsage: ${usage}`);
     if (to !== undefined && target === undefined) throw new UserError(`name the instance to restore into after "to"\nUsage: ${usage}`);
-    const args = parseArgs(z.object({ set: backupSetArg, target: instanceArg.optional(), extra: z.undefined({ error: 'too many words' }) }), { set, target, extra }, usage);
+    const args = parseArgs(argsSchema, { set, target, extra }, usage);
     const withUsage = <T>(read: () => T): T => {
       try {
         return read();

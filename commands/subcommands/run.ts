@@ -3,6 +3,9 @@ import { checkKnown, defineCommand, parseArgs } from '../command';
 import { instanceArg } from '../args';
 import { reply } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) });
+
 const usage = '/backup run <instance>';
 const CONFIRM_TTL_SECONDS = 15 * 60;
 
@@ -14,7 +17,7 @@ export const runCommand = defineCommand<{ instance: string }>({
   role: 'operator',
   parse(tokens) {
     checkKnown(tokens, { usage });
-    return parseArgs(z.object({ instance: instanceArg, extra: z.undefined({ error: 'too many words' }) }), { instance: tokens.words[1], extra: tokens.words[2] }, usage);
+    return parseArgs(argsSchema, { instance: tokens.words[1], extra: tokens.words[2] }, usage);
   },
   async scope(args) {
     return args.instance;

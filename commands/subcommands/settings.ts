@@ -15,6 +15,9 @@ import { reply } from '../../src/reply';
 import { lastScheduledText, nextRunText } from '../schedule-lines';
 import type { Form, Reply } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ instance: instanceArg });
+
 const usage = `/backup settings <instance> [on|off] [days=mon,thu] [time=HH:mm] [retention=${MIN_RETENTION_DAYS}..${MAX_RETENTION_DAYS}]`;
 const FORM_TTL_SECONDS = 3600;
 
@@ -149,7 +152,7 @@ export const settingsCommand = defineCommand<SettingsArgs>({
   forms: [settingsFormSpec],
   parse(tokens) {
     checkKnown(tokens, { usage, options: ['days', 'time', 'retention'] });
-    const instance = parseArgs(z.object({ instance: instanceArg }), { instance: tokens.words[1] }, usage).instance;
+    const instance = parseArgs(argsSchema, { instance: tokens.words[1] }, usage).instance;
     return { instance, patch: toPatch(tokens.words.slice(2), tokens.options) };
   },
   async scope(args) {

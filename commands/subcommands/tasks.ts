@@ -5,6 +5,9 @@ import { formatDuration, formatLocal } from '../../src/domain/format';
 import type { Task } from '../../src/domain/types';
 import { reply } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ instance: instanceArg.optional(), extra: z.undefined({ error: 'too many words' }) });
+
 const usage = '/backup tasks [instance] [--all]';
 const MAX_ROWS = 30;
 
@@ -25,7 +28,7 @@ export const tasksCommand = defineCommand<{ instance: string | null; all: boolea
   parse(tokens) {
     checkKnown(tokens, { usage, flags: ['all'] });
     const args = parseArgs(
-      z.object({ instance: instanceArg.optional(), extra: z.undefined({ error: 'too many words' }) }),
+      argsSchema,
       { instance: tokens.words[1], extra: tokens.words[2] },
       usage,
     );

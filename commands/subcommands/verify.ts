@@ -4,6 +4,9 @@ import { restoreArg } from '../args';
 import type { VerifyLine } from '../../src/services/restore/verify';
 import { reply } from '../../src/reply';
 
+/** Built once: a zod schema costs more to build than to run. */
+const argsSchema = z.object({ restore: restoreArg, extra: z.undefined({ error: 'too many words' }) });
+
 const usage = '/backup verify <rs-...> [--full]';
 const MAX_LINES = 40;
 
@@ -24,7 +27,7 @@ export const verifyCommand = defineCommand<{ restore: string; full: boolean }>({
   reusableButtons: true,
   parse(tokens) {
     checkKnown(tokens, { usage, flags: ['full'] });
-    const args = parseArgs(z.object({ restore: restoreArg, extra: z.undefined({ error: 'too many words' }) }), { restore: tokens.words[1], extra: tokens.words[2] }, usage);
+    const args = parseArgs(argsSchema, { restore: tokens.words[1], extra: tokens.words[2] }, usage);
     return { restore: args.restore, full: tokens.flags.includes('full') };
   },
   async scope({ restore }, ctx) {

@@ -1,5 +1,10 @@
 // Faults on demand for the OSS simulator. Each queued fault fires on the next matching request,
 // in the order queued, so tests stay deterministic.
+//
+// interceptNext(match, hook) is opt-in, for tests that stop a client at an exact point: the next
+// request `match` accepts is held when it arrives (before its signature is checked) while
+// `hook` runs; then it is carried out ('run', its answer going to whoever still listens) or its
+// connection is dropped unanswered ('drop': it never happened).
 
 export interface FailSpec {
   status: 500 | 503;
@@ -16,6 +21,16 @@ export type Fault =
   | { kind: 'drop' }
   | { kind: 'delay'; ms: number };
 
+/** What an intercepting test sees of a request. */
+export interface InterceptedRequest {
+  method: string;
+  bucket: string;
+  key: string;
+  query: Record<string, string>;
+}
+
+export type InterceptOutcome = 'run' | 'drop';
+
 interface Queued {
   remaining: number;
   onlyMethod: string | null;
@@ -27,6 +42,20 @@ export class OssFaults {
   latencyMs = 0;
   private readonly queue: Queued[] = [];
   private deleteReportLimit: { remaining: number; keys: number } | null = null;
+  private readonly intercepts: { match: (r: InterceptedRequest) => boolean; hook: (r: InterceptedRequest) => Promise<InterceptOutcome> }[] = [];
+
+  /** Holds the next request `match` accepts while `hook` runs (see the header). */
+  interceptNext(match: (r: InterceptedRequest) => boolean, hook: (r: InterceptedRequest) => Promise<InterceptOutcome>): void {
+    this.intercepts.push({ match, hook });
+  }
+
+  /** Called by the server for each request: the hook armed for it (and disarmed), if any. */
+  takeIntercept(request: InterceptedRequest): ((r: InterceptedRequest) => Promise<InterceptOutcome>) | null {
+    const i = this.intercepts.findIndex((x) => x.match(request));
+    if (i < 0) return null;
+    const [taken] = this.intercepts.splice(i, 1);
+    return taken?.hook ?? null;
+  }
 
   /** The next `count` (matching) requests fail with an OSS error and are not carried out. */
   failNext(count: number, spec: FailSpec): void {
@@ -62,6 +91,7 @@ export class OssFaults {
     this.queue.length = 0;
     this.deleteReportLimit = null;
     this.latencyMs = 0;
+    this.intercepts.length = 0;
   }
 
   /** Called by the server for each request: the fault to apply, if any. */

@@ -16,7 +16,7 @@ import type { SimRequest } from './request';
 import { checkV1, SIGNED_SUBRESOURCES } from './signature';
 
 export type { OssBucketSpec } from './buckets';
-export { OssFaults, type FailSpec } from './faults';
+export { OssFaults, type FailSpec, type InterceptedRequest } from './faults';
 
 export interface LoggedRequest {
   method: string;
@@ -165,7 +165,13 @@ export async function startOssServer(opts: OssServerOptions): Promise<OssSimulat
       return;
     }
     const query = new Map(target.query);
-    requests.push({ method, bucket: target.bucket, key: target.key, query: Object.fromEntries(query) });
+    const logged = { method, bucket: target.bucket, key: target.key, query: Object.fromEntries(query) };
+    requests.push(logged);
+    const hook = faults.takeIntercept(logged);
+    if (hook && (await hook(logged).catch(() => 'drop' as const)) === 'drop') {
+      req.socket.destroy();
+      return;
+    }
 
     const fault = faults.take(method);
     if (fault?.kind === 'drop') {

@@ -137,6 +137,12 @@ function elementProblem(el: unknown): string | null {
       if (el.initial_options.some((o) => !isObject(o) || !values.includes(o.value))) return 'initial_options must match options';
     }
   }
+  if (el.type === 'static_select') {
+    if (!Array.isArray(el.options) || el.options.length < 1 || el.options.length > 100) return 'static_select needs 1..100 options';
+    if (el.options.some((o) => !isObject(o) || typeof o.value !== 'string' || o.value.length > 150 || plainText(o.text).length > 75)) return 'static_select option value over 150 or text over 75 chars';
+    const values = el.options.map((o) => (isObject(o) ? o.value : undefined));
+    if (el.initial_option !== undefined && !(isObject(el.initial_option) && values.includes(el.initial_option.value))) return 'initial_option must be one of options';
+  }
   if (el.type === 'timepicker' && el.initial_time !== undefined && !(typeof el.initial_time === 'string' && TIME.test(el.initial_time))) return 'timepicker initial_time not HH:mm';
   if (el.type === 'number_input') {
     if (typeof el.is_decimal_allowed !== 'boolean') return 'number_input needs is_decimal_allowed';

@@ -78,6 +78,13 @@ export interface FakeSlack {
   failNext(method: string, fault: Fault, times?: number): void;
   /** An outage: until called with null, every Web API call fails this way (and is recorded). */
   outage(fault: Fault | null): void;
+  /**
+   * Opt-in, for tests that stop the bot at an exact point: the next Web API call of `method`
+   * whose arguments `match` accepts is held when it arrives while `hook` runs; then it is carried
+   * out ('run': recorded, its answer going to whoever still listens) or its connection is dropped
+   * unanswered ('drop': it never happened, nothing recorded).
+   */
+  interceptNext(method: string, match: (args: JsonObject) => boolean, hook: (args: JsonObject) => Promise<'run' | 'drop'>): void;
   /** Socket Mode: the connections the bot opened, envelopes to send it. */
   socketMode: SocketModeSide;
   /** Polls `probe` until it gives a value, or fails after `timeoutMs` (default 5000). */
@@ -98,6 +105,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const triggers = new Map<string, { issuedAt: number; used: boolean }>();
   const faults = new Map<string, Fault[]>();
   let down: Fault | null = null;
+  const intercepts: { method: string; match: (args: JsonObject) => boolean; hook: (args: JsonObject) => Promise<'run' | 'drop'> }[] = [];
   let seq = 0;
   let tsCounter = 0;
   let viewCounter = 0;
@@ -216,6 +224,22 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     });
     req.on('end', () => {
       const url = (req.url ?? '/').split('?')[0] ?? '/';
+      if (req.method === 'POST' && url.startsWith('/api/')) {
+        const method = url.slice(5);
+        const args = parseBody(req.headers['content-type'], raw);
+        const i = intercepts.findIndex((x) => x.method === method && x.match(args));
+        const held = i < 0 ? null : (intercepts.splice(i, 1)[0] ?? null);
+        if (held) {
+          void held.hook(args).then(
+            (outcome) => (outcome === 'drop' ? req.socket.destroy() : handle(url)),
+            () => req.socket.destroy(),
+          );
+          return;
+        }
+      }
+      handle(url);
+    });
+    const handle = (url: string): void => {
       const send = (status: number, obj: JsonObject, headers: Record<string, string> = {}): void => {
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
         res.end(JSON.stringify(obj));
@@ -248,7 +272,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         return;
       }
       res.writeHead(404).end();
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -280,6 +304,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     outage: (fault) => {
       down = fault;
+    },
+    interceptNext: (method, match, hook) => {
+      intercepts.push({ method, match, hook });
     },
     waitFor: async <T>(probe: () => T | null | undefined | false, what = 'condition', timeoutMs = 5000): Promise<T> => {
       const end = Date.now() + timeoutMs;

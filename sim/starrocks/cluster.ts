@@ -39,6 +39,8 @@ export class SimCluster {
   readonly version: { major: number; minor: number; patch: number };
   /** Statements received, all kinds. */
   queries = 0;
+  /** When a test sets it, the text of every statement received over the wire (also dropped ones), in order. */
+  received: string[] | null = null;
   /** Set by the server: closes every client connection of this instance. */
   dropConnections: () => void = () => undefined;
   /** Called after anything a restart keeps may have changed (the sandbox writes its file). */

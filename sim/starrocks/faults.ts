@@ -13,9 +13,24 @@
 //   hold(db, state) / release(db)  jobs of `db` stay in `state` until released (a slow job).
 //   refuseTable(db, table, msg?)   BACKUP naming that table fails at submit with `msg`
 //                                  (default: a 3.x analyzer's list-partition refusal, §2.1).
+//   forgeAnswer(pattern, rs)      the next query whose text matches is answered with this result
+//                                  set instead of running (rows a broken or unknown FE might send).
 //   leaderChange() and ageOutHistory() are actions on the cluster (see SimCluster).
+//   interceptNext(pattern, hook)   the next query whose text matches is held when it arrives:
+//                                  `hook(sql)` runs first (a test kills the client there), then
+//                                  the query runs ('run', its answer going to whoever is still
+//                                  connected) or is dropped with its connection ('drop': it never
+//                                  ran). Opt-in, for tests that stop the bot at an exact point.
+
+import type { ResultSet } from './types';
+
+/** What becomes of an intercepted statement once its hook settles. */
+export type InterceptOutcome = 'run' | 'drop';
+export type InterceptHook = (sql: string) => Promise<InterceptOutcome>;
 
 export class SimFaults {
+  private readonly forged: { pattern: RegExp; result: ResultSet }[] = [];
+  private readonly intercepts: { pattern: RegExp; hook: InterceptHook }[] = [];
   private readonly failBackups = new Map<string, string>();
   private readonly drops: RegExp[] = [];
   private readonly holds = new Map<string, string>();
@@ -48,6 +63,39 @@ export class SimFaults {
     if (i < 0) return false;
     this.answerDrops.splice(i, 1);
     return true;
+  }
+
+  /** Connection and answer drops armed and not yet fired. */
+  get armedDrops(): number {
+    return this.drops.length + this.answerDrops.length;
+  }
+
+  forgeAnswer(pattern: RegExp | string, result: ResultSet): void {
+    this.forged.push({ pattern: asPattern(pattern), result });
+  }
+
+  get armedForgeries(): number {
+    return this.forged.length;
+  }
+
+  /** The forged answer to this query, if one is armed (and disarmed). */
+  takeForgedAnswer(sql: string): ResultSet | null {
+    const i = this.forged.findIndex((f) => f.pattern.test(sql));
+    if (i < 0) return null;
+    const [found] = this.forged.splice(i, 1);
+    return found?.result ?? null;
+  }
+
+  interceptNext(pattern: RegExp | string, hook: InterceptHook): void {
+    this.intercepts.push({ pattern: asPattern(pattern), hook });
+  }
+
+  /** The hook for this query (and disarmed), if one was armed for it. */
+  takeIntercept(sql: string): InterceptHook | null {
+    const i = this.intercepts.findIndex((x) => x.pattern.test(sql));
+    if (i < 0) return null;
+    const [taken] = this.intercepts.splice(i, 1);
+    return taken?.hook ?? null;
   }
 
   unreachable(): void {
@@ -95,9 +143,11 @@ export class SimFaults {
     this.failBackups.clear();
     this.drops.length = 0;
     this.answerDrops.length = 0;
+    this.forged.length = 0;
     this.partitioned = false;
     this.holds.clear();
     this.refused.clear();
+    this.intercepts.length = 0;
   }
 }
 

@@ -157,11 +157,29 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
       },
     });
     const handle = (sql: string): void => {
+      cluster.received?.push(sql);
+      const hook = cluster.faults.takeIntercept(sql);
+      if (hook) {
+        void hook(sql).then(
+          (outcome) => (outcome === 'drop' ? conn.stream.destroy() : answer(sql)),
+          () => conn.stream.destroy(),
+        );
+        return;
+      }
+      answer(sql);
+    };
+    const answer = (sql: string): void => {
       if (cluster.faults.isUnreachable || cluster.faults.takeDrop(sql)) {
         conn.stream.destroy();
         return;
       }
-      if (cluster.faults.takeAnswerDrop(sql)) {
+      const forged = cluster.faults.takeForgedAnswer(sql);
+      if (forged) {
+        writeResult(conn, forged);
+        return;
+      }
+      // The client went away while the statement was held: it still runs, nobody hears the answer.
+      if (conn.stream.destroyed || cluster.faults.takeAnswerDrop(sql)) {
         void cluster.execute(sql, session).catch(() => undefined).finally(() => conn.stream.destroy());
         return;
       }
@@ -177,6 +195,7 @@ export async function serveCluster(cluster: SimCluster, port: number, creds: { u
     conn.on('query', handle);
     // mysql2's server hands `SET ...` (and real prepares) to `stmt_prepare`.
     conn.on('stmt_prepare', (sql) => {
+      cluster.received?.push(sql);
       if (/^\s*SET\s/i.test(sql)) sendOk();
       else sendError({ code: 1064, sqlState: 'HY000', message: 'Prepared statements are not supported by the simulator' });
     });

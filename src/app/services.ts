@@ -112,6 +112,7 @@ export async function buildServices(
     approvalTtlHours: config.approvals.ttlHours,
     databaseConcurrency: config.scheduler.databaseConcurrency,
     invisibleJobLimitMinutes: config.scheduler.invisibleJobLimitMinutes,
+    ...(parts.timing?.resendGraceMs !== undefined ? { resendGraceMs: parts.timing.resendGraceMs } : {}),
     onApproved(request: RestoreRequest, actor: Actor) {
       startedHere.startedWork(request.id, actor);
       kick('restores')();

@@ -233,6 +233,8 @@ export interface DatabaseRestore extends TrackedJob<RestoreJobState> {
   tables: string[];
   /** Seen at COMMIT or later: data may have been written, so the database is never dropped. */
   committed: boolean;
+  /** Times the RESTORE statement was sent again after SHOW RESTORE proved it never ran. */
+  resends: number;
 }
 
 export type TaskKind = 'backup' | 'restore' | 'delete' | 'release';

@@ -134,6 +134,8 @@ export interface StarRocksClient {
   /** The backup job in the database's slot (the latest one), whatever its snapshot; null when none. */
   backupSlot(database: string): Promise<BackupJob | null>;
   showSnapshot(repository: string, snapshotName: string): Promise<SnapshotStatus>;
+  /** Whether the database's restore slot holds any job (SHOW RESTORE FROM it shows a row). */
+  restoreSlotTaken(database: string): Promise<boolean>;
   submitRestore(req: {
     database: string;
     snapshotName: string;

@@ -121,6 +121,7 @@ export function aDatabaseRestore(over: Partial<DatabaseRestore> = {}): DatabaseR
     error: null,
     tables: ['orders', 'customers'],
     committed: false,
+    resends: 0,
     ...over,
   };
 }

@@ -77,8 +77,13 @@ describe('a restore from Slack', () => {
     const modal = await fake.waitFor(() => fake.views.find((v) => v.triggerId === triggerId), 'the restore modal', 10_000);
     const shown = walkBlocks(modal.view.blocks).texts.join('\n');
     expect(shown).toContain(`${setId} of prod-1: FINISHED, 14.1 MiB`);
-    expect(shown).toMatch(/Instances that qualify: staging-1, /);
-    const submitted = await postSigned(url, secret, viewSubmissionBody({ userId: 'U0ADMIN1', view: modal.view, values: fillViewState(modal.view, { target: { value: 'staging-1' }, databases: { value: 'sales,inventory' } }), triggerId: fake.issueTriggerId() }));
+    // The target is chosen from the instances that qualify (a select), the first chosen already.
+    const select = (modal.view.blocks as Array<{ block_id?: string; element?: { type?: string; options?: Array<{ value: string }>; initial_option?: { value: string } } }>).find((b) => b.block_id === 'target')?.element;
+    expect(select?.type).toBe('static_select');
+    expect(select?.options?.map((o) => o.value)).toContain('staging-1');
+    expect(select?.options?.map((o) => o.value)).not.toContain('prod-1');
+    expect(select?.initial_option?.value).toBe(select?.options?.[0]?.value);
+    const submitted = await postSigned(url, secret, viewSubmissionBody({ userId: 'U0ADMIN1', view: modal.view, values: fillViewState(modal.view, { target: { selected_option: { value: 'staging-1' } }, databases: { value: 'sales,inventory' } }), triggerId: fake.issueTriggerId() }));
     expect(submitted.status).toBe(200);
     const [request] = await waitFor(async () => {
       const found = await h.store.restores.list();

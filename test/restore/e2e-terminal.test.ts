@@ -40,9 +40,12 @@ describe('a restore through the terminal', () => {
     expect(opened.form?.id).toBe('restore');
     expect(opened.form?.fields.map((f) => f.name)).toEqual(['set', 'target', 'databases', 'replicas', 'approval']);
     const targetField = opened.form?.fields.find((f) => f.name === 'target');
-    expect(targetField).toMatchObject({ kind: 'text', initial: 'staging-1' });
+    expect(targetField).toMatchObject({ kind: 'choice', initial: 'staging-1' });
     // Same region, shared-nothing: lake-1 (shared-data) and prod-sh (Shanghai) are not offered.
-    expect(targetField?.hint).toMatch(/^Instances that qualify: staging-1, staging-old, staging-small, staging-locked, staging-new, staging-full, staging-down \(not reachable now: .*\)\. Another instance in cn-hangzhou/);
+    const offered = targetField?.kind === 'choice' ? targetField.options : [];
+    expect(offered.map((o) => o.value)).toEqual(['staging-1', 'staging-old', 'staging-small', 'staging-locked', 'staging-new', 'staging-full', 'staging-down']);
+    expect(offered.find((o) => o.value === 'staging-down')?.label).toMatch(/^staging-down \(not reachable now: /);
+    expect(targetField?.hint).toMatch(/^Another instance in cn-hangzhou, shared-nothing/);
     expect(opened.form?.fields.find((f) => f.name === 'databases')).toMatchObject({ initial: 'inventory,sales,web' });
     expect(opened.form?.fields.find((f) => f.name === 'replicas')).toMatchObject({ initial: 3 });
     expect(opened.notes).toContain(`Text form: /backup restore ${setId} to staging-1 databases=inventory,sales,web replicas=3`);

@@ -154,18 +154,17 @@ describe('expiry', () => {
     clock.advance(HOUR);
     const newer = await backup();
     clock.set(new Date(Date.parse(used.expiresAt ?? '') + HOUR / 2));
-    const restore = aRestoreRequest({ id: 'rs-20261201-1000-staging-1', backupSetId: used.id, state: 'APPROVED', requestedAt: clock.now().toISOString() });
+    // Awaiting approval, so that the restores controller leaves it as it is while the test looks.
+    const restore = aRestoreRequest({ id: 'rs-20261201-1000-staging-1', backupSetId: used.id, state: 'PENDING_APPROVAL', requestedAt: clock.now().toISOString(), approvalExpiresAt: new Date(clock.now().getTime() + 24 * HOUR).toISOString() });
     await h.store.restores.create(restore);
     await pass('retention');
     expect((await h.store.backupSets.get(used.id))?.state).toBe('FINISHED');
     expect(h.channel.texts().join('\n')).toContain(`*${used.id}* of *prod-1* (expired`);
     expect(h.channel.texts().join('\n')).toContain(`is used by restore ${restore.id}; it is deleted once that restore ends.`);
-    expect((await h.say('admin1', `delete ${used.id}`)).text).toBe(`${used.id} is used by restore ${restore.id} (approved); it can be deleted once that restore ends.`);
+    expect((await h.say('admin1', `delete ${used.id}`)).text).toBe(`${used.id} is used by restore ${restore.id} (awaiting approval); it can be deleted once that restore ends.`);
 
-    await h.store.restores.update(restore.id, (r) => ({ ...r, state: 'RUNNING' }));
-    await pass('retention');
-    expect((await h.store.backupSets.get(used.id))?.state).toBe('FINISHED');
-    await h.store.restores.update(restore.id, (r) => ({ ...r, state: 'FINISHED', finishedAt: clock.now().toISOString() }));
+    // (A running restore keeps it too: test/restore/e2e-terminal.test.ts, while its restore runs.)
+    await h.store.restores.update(restore.id, (r) => ({ ...r, state: 'WITHDRAWN', finishedAt: clock.now().toISOString() }));
     await pass('retention');
     expect((await h.store.backupSets.get(used.id))?.state).toBe('EXPIRED');
     expect((await h.store.backupSets.get(newer.id))?.state).toBe('FINISHED');

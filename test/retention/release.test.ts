@@ -91,6 +91,7 @@ describe('/backup release', () => {
     const texts = h.channel.texts().join('\n');
     expect(texts).toMatch(/Admin One released \*prod-1\*: the bot no longer schedules or runs its backups, and deletes its 2 backup sets/);
     expect(texts).toMatch(new RegExp(`Released \\*prod-1\\*: deleted 2 backup sets \\([\\d.]+ MiB\\): ${b.id} and ${a.id}\\. It stays in the configuration as released`));
+    expect(texts).toMatch(/Kept: the backup repository on prod-1 and its __repo_info file on OSS/);
     // One announcement for the release, not one per set.
     expect(texts).not.toContain(`Backup *${a.id}* of *prod-1* was deleted`);
     const task = (await h.say('viewer1', 'tasks prod-1 --all')).items?.find((i) => i.text.startsWith('*release* prod-1'));

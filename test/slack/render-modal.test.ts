@@ -20,6 +20,7 @@ const form: Form = {
     { kind: 'time', name: 'time', label: 'Backup time', initial: '', hint: 'Peak hours 09:00–18:00' },
     { kind: 'number', name: 'retention', label: 'Retention (days)', initial: 7, min: 7, max: 31 },
     { kind: 'text', name: 'note', label: 'Note', initial: '', optional: true },
+    { kind: 'choice', name: 'target', label: 'Restore into', options: [{ value: 'staging-1', label: 'staging-1' }, { value: 'staging-2', label: 'staging-2 (not reachable now)' }], initial: 'staging-2' },
     { kind: 'readonly', name: 'region', label: 'Storage region', value: 'cn-hangzhou', hint: 'The instance region' },
   ],
 };
@@ -44,6 +45,7 @@ describe('renderModal', () => {
       ['time', 'input', 'timepicker'],
       ['retention', 'input', 'number_input'],
       ['note', 'input', 'plain_text_input'],
+      ['target', 'input', 'static_select'],
       ['region', 'section', undefined],
       ['context', 'context', undefined],
     ]);
@@ -51,6 +53,9 @@ describe('renderModal', () => {
     expect((enabled?.element as JsonObject).initial_options).toBeUndefined();
     expect(((days?.element as JsonObject).initial_options as JsonObject[]).map((o) => o.value)).toEqual(['mon', 'fri']);
     expect(time).toMatchObject({ element: { initial_time: '00:00' }, hint: { text: 'Peak hours 09:00–18:00' } });
+    const target = (view.blocks as JsonObject[]).find((b) => b.block_id === 'target')?.element as JsonObject;
+    expect((target.options as JsonObject[]).map((o) => o.value)).toEqual(['staging-1', 'staging-2']);
+    expect(target.initial_option).toMatchObject({ value: 'staging-2', text: { text: 'staging-2 (not reachable now)' } });
   });
 
   it('a form with only read-only fields has no submit button', () => {
@@ -64,18 +69,19 @@ describe('renderModal', () => {
 describe('reading a submission', () => {
   const view = asJson(renderModal(form, ''));
 
-  it('reads every kind: toggle → boolean, weekdays → list, time, number and text → string', () => {
+  it('reads every kind: toggle → boolean, weekdays → list, time, number, text and choice → string', () => {
     const state = fillViewState(view, {
       enabled: { selected_options: [{ value: 'on', text: { type: 'plain_text', text: 'Enable backup' } }] },
       days: { selected_options: [{ value: 'tue' }, { value: 'sun' }] },
       time: { selected_time: '23:15' },
       retention: { value: '14' },
+      target: { selected_option: { value: 'staging-1' } },
     });
-    expect(readFormValues(state)).toEqual({ enabled: true, days: ['tue', 'sun'], time: '23:15', retention: '14', note: null });
+    expect(readFormValues(state)).toEqual({ enabled: true, days: ['tue', 'sun'], time: '23:15', retention: '14', note: null, target: 'staging-1' });
   });
 
   it('initial values read back as they were rendered', () => {
-    expect(readFormValues(fillViewState(view))).toEqual({ enabled: false, days: ['mon', 'fri'], time: '00:00', retention: '7', note: null });
+    expect(readFormValues(fillViewState(view))).toEqual({ enabled: false, days: ['mon', 'fri'], time: '00:00', retention: '7', note: null, target: 'staging-2' });
   });
 
   it('ignores elements it did not render and malformed state', () => {
@@ -85,7 +91,7 @@ describe('reading a submission', () => {
 
   it('field errors go on their input blocks; unknown fields on the first input', () => {
     const ids = inputBlockIds(view.blocks as Json);
-    expect(ids).toEqual(['enabled', 'days', 'time', 'retention', 'note']);
+    expect(ids).toEqual(['enabled', 'days', 'time', 'retention', 'note', 'target']);
     expect(toSlackErrors({ retention: 'retention must be 7..31', region: 'region is fixed', form: 'stale form' }, ids)).toEqual({
       retention: 'retention must be 7..31',
       enabled: 'region is fixed stale form',

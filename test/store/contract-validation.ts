@@ -156,9 +156,10 @@ export function defineValidationContract(ctx: ContractContext): void {
       expect(await again.tasks.get('task-1')).toEqual(aTask());
       expect(await again.audit.list()).toEqual([anAuditEvent()]);
       expect(await again.outbox.depth()).toBe(2);
-      expect(await again.outbox.claimDue(new Date('2026-11-24T00:11:00Z'), { claimant: 'deliverer-b', leaseMs: 60_000, limit: 10 })).toEqual([
-        aQueuedItem({ id: 'ob-failed', createdAt: '2026-11-24T00:00:01.000Z', attempts: 1, lastError: 'slack: ratelimited', nextAttemptAt: '2026-11-24T00:11:00.000Z', claimedBy: 'deliverer-b', claimedUntil: '2026-11-24T00:12:00.000Z' }),
-      ]);
+      const failed = aQueuedItem({ id: 'ob-failed', createdAt: '2026-11-24T00:00:01.000Z', attempts: 1, lastError: 'slack: ratelimited', nextAttemptAt: '2026-11-24T00:11:00.000Z', claimedBy: 'deliverer-b', claimedUntil: '2026-11-24T00:12:00.000Z' });
+      // The claim of the process before the restart holds until it lapses, unless the store knows that process is gone.
+      const freed = ctx.freesClaimsOnReopen ? [aQueuedItem({ id: 'ob-claimed', key: 'progress:bk-1', claimedBy: 'deliverer-b', claimedUntil: '2026-11-24T00:12:00.000Z' })] : [];
+      expect(await again.outbox.claimDue(new Date('2026-11-24T00:11:00Z'), { claimant: 'deliverer-b', leaseMs: 60_000, limit: 10 })).toEqual([...freed, failed]);
       expect(await again.outbox.getDelivery('progress:bk-1')).toEqual(delivered);
       expect(await again.runnerState.get('signingKey')).toBe('ab'.repeat(32));
       expect(await again.runnerState.firstSeen('slack', 'Ev001', claimedAt, 3_600_000)).toBe(false);

@@ -23,6 +23,11 @@ export interface StoreUnderTest {
   reopen(): Promise<Store>;
   /** Closes whatever is open and removes the data. */
   cleanup(): Promise<void>;
+  /**
+   * A restart frees the outbox claims made before it (lowdb: the lock file proves the claimant is
+   * gone); otherwise a claim holds until it lapses (MySQL: the claimant may be another replica).
+   */
+  freesClaimsOnReopen?: boolean;
 }
 
 export interface ContractContext {
@@ -32,6 +37,7 @@ export interface ContractContext {
   second(): Promise<Store>;
   /** Restarts: every handle closed, the data opened again. */
   reopen(): Promise<Store>;
+  readonly freesClaimsOnReopen: boolean;
   /** Runs `count` operations at once, the even ones through the first handle, the odd ones through the second. */
   race<T>(count: number, work: (store: Store, i: number) => Promise<T>): Promise<PromiseSettledResult<T>[]>;
 }
@@ -53,6 +59,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     const ctx: ContractContext = {
       get store() {
         return current;
+      },
+      get freesClaimsOnReopen() {
+        return t.freesClaimsOnReopen ?? false;
       },
       async second() {
         other ??= await t.openSecond();

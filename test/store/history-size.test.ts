@@ -53,5 +53,5 @@ describe('the store file after many backups', () => {
     const firstHalf = (sizes[4] as number) - 0;
     const secondHalf = (sizes[9] as number) - (sizes[4] as number);
     expect(secondHalf).toBeLessThan(firstHalf * 1.2);
-  });
+  }, 120_000);
 });

@@ -22,6 +22,7 @@ describeStoreContract('lowdb', async () => {
   return {
     store: await openHandle(),
     openSecond: openHandle,
+    freesClaimsOnReopen: true,
     async reopen() {
       await closeAll();
       return openHandle();
@@ -143,6 +144,58 @@ describe('lowdb store file', () => {
     expect(doc.audit).toHaveLength(100);
     expect(doc.seen).toHaveLength(50);
     expect(await strayFiles()).toEqual([]);
+  });
+
+  it('saves a burst of concurrent writes together: each is on disk when it resolves, one saves for many', async () => {
+    let saves = 0;
+    const writeTextFile: WriteTextFile = async (path, text) => {
+      saves += 1;
+      await writeFile(path, text);
+    };
+    const store = await open({ writeTextFile });
+    const at = new Date('2026-11-24T00:00:00Z');
+    saves = 0;
+    const onDisk: boolean[] = [];
+    const firsts = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        store.runnerState.firstSeen('slack', `Ev${i % 30}`, at, 3_600_000).then(async (first) => {
+          const doc = JSON.parse(await readFile(file, 'utf8')) as { seen: { id: string }[] };
+          onDisk.push(doc.seen.some((s) => s.id === `Ev${i % 30}`));
+          return first;
+        }),
+      ),
+    );
+    // Exactly one of the two checks of each id is first, in the order they were asked.
+    expect(firsts.slice(0, 30).every((f) => f)).toBe(true);
+    expect(firsts.slice(30).some((f) => f)).toBe(false);
+    expect(onDisk.every((d) => d)).toBe(true);
+    expect(saves).toBeLessThan(10);
+  });
+
+  it('a read asked between two writes sees the first and not the second', async () => {
+    const store = await open();
+    const first = store.runnerState.set('schedulerLastSeen', '2026-11-24T00:00:00.000Z');
+    const read = store.runnerState.get('schedulerLastSeen');
+    const second = store.runnerState.set('schedulerLastSeen', '2026-11-24T00:05:00.000Z');
+    await Promise.all([first, second]);
+    expect(await read).toBe('2026-11-24T00:00:00.000Z');
+    expect(await store.runnerState.get('schedulerLastSeen')).toBe('2026-11-24T00:05:00.000Z');
+  });
+
+  it('a failed save fails every write saved with it, and changes nothing', async () => {
+    let fail = false;
+    const writeTextFile: WriteTextFile = async (path, text) => {
+      if (fail) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      await writeFile(path, text);
+    };
+    const store = await open({ writeTextFile });
+    const at = new Date('2026-11-24T00:00:00Z');
+    fail = true;
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.runnerState.firstSeen('slack', `Ev${i}`, at, 3_600_000)));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    fail = false;
+    // Nothing was remembered: each id is new again.
+    for (let i = 0; i < 10; i++) expect(await store.runnerState.firstSeen('slack', `Ev${i}`, at, 3_600_000)).toBe(true);
   });
 
   it('a failed write rejects and leaves the file and the store as they were', async () => {

@@ -23,8 +23,12 @@ export interface Replica {
   signal(signal: NodeJS.Signals): Promise<void>;
 }
 
-export function startReplica(name: string, env: Record<string, string>): Replica {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/replica-process.ts'], {
+/**
+ * `script`: the process to run (default the replica of the multi-replica tests), TypeScript run
+ * through tsx, or an already built `.mjs` file run by node as it is.
+ */
+export function startReplica(name: string, env: Record<string, string>, script = 'test/support/replica-process.ts'): Replica {
+  const child = spawn(process.execPath, [...(script.endsWith('.mjs') ? [] : ['--import', 'tsx']), script], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -143,6 +143,16 @@ export function claimDueIn(doc: StoreDocument, now: Date, claimant: string, leas
   return { doc: { ...doc, outbox }, result: [...claimed.values()] };
 }
 
+/**
+ * A process taking the folder's lock finds the claims of the one before it, which no longer runs
+ * (the lock says so): they are released, so what it was delivering when it died goes out now
+ * rather than when its claim would have lapsed.
+ */
+export function releaseClaimsIn(doc: StoreDocument): StoreDocument {
+  if (!doc.outbox.some((o) => o.claimedBy !== null)) return doc;
+  return { ...doc, outbox: doc.outbox.map((o) => (o.claimedBy === null ? o : { ...o, claimedBy: null, claimedUntil: null })) };
+}
+
 /** Delivered items leave the queue at once (where they went is kept in `deliveries`). */
 export function markDeliveredIn(doc: StoreDocument, id: string): StoreDocument {
   if (!doc.outbox.some((o) => o.id === id)) return doc;

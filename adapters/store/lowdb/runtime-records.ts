@@ -4,13 +4,40 @@ import { ConflictError } from '../../../src/domain/errors';
 import type { AuditEvent } from '../../../src/domain/types';
 import { checkRunnerValue, isRunnerStateKey } from '../../../src/ports';
 import type { AuditLog, DeliveredMessage, Leadership, Outbox, RunnerState } from '../../../src/ports';
-import { AUDIT_KEPT_IN_DOCUMENT } from './document';
+import { AUDIT_KEPT_IN_DOCUMENT, type StoreDocument } from './document';
 import { DELIVERIES_KEPT_MS, claimDueIn, enqueueIn, markDeliveredIn, markFailedIn, newestFirst } from './rules';
 import { auditEvent, checkRecord, delivery, outboxItem } from './schemas';
 import { copy, type DocumentAccess, type SharedDocument } from './shared-document';
 
 /** Remembered ids (chat requests, messages) are pruned once expired; at most this many are kept. */
 const SEEN_KEPT = 20_000;
+
+type SeenIds = StoreDocument['seen'];
+
+/**
+ * What is known of one list of remembered ids: their expiry times (ms) by position, the
+ * earliest, and how often each id is in it. One id is checked per chat request; scanning and
+ * parsing thousands of entries each time cost the bot more than the rest of a command's work.
+ * Lists are never changed in place, so a list is known by its identity.
+ */
+interface SeenIndex {
+  list: SeenIds;
+  times: number[];
+  /** The earliest expiry; -Infinity when a time could not be read (the next check prunes it). */
+  earliest: number;
+  ids: Map<string, number>;
+}
+
+const seenKey = (scope: string, id: string): string => `${scope.length}:${scope}${id}`;
+
+function indexOf(list: SeenIds): SeenIndex {
+  const times = list.map((s) => Date.parse(s.expiresAt));
+  let earliest = Infinity;
+  for (const t of times) earliest = Number.isNaN(t) ? -Infinity : Math.min(earliest, t);
+  const ids = new Map<string, number>();
+  for (const s of list) ids.set(seenKey(s.scope, s.id), (ids.get(seenKey(s.scope, s.id)) ?? 0) + 1);
+  return { list, times, earliest, ids };
+}
 
 export function auditLog(doc: DocumentAccess): AuditLog {
   return {
@@ -69,6 +96,8 @@ function knownKey(key: string): void {
 }
 
 export function runnerState(doc: DocumentAccess): RunnerState {
+  /** The index of the last list of remembered ids this handle checked or made. */
+  let known: SeenIndex | null = null;
   return {
     async get(key) {
       knownKey(key);
@@ -94,9 +123,36 @@ export function runnerState(doc: DocumentAccess): RunnerState {
     firstSeen(scope, id, at, ttlMs) {
       return doc.write((d) => {
         const now = at.getTime();
-        const live = d.seen.filter((s) => Date.parse(s.expiresAt) > now);
-        if (live.some((s) => s.scope === scope && s.id === id)) return { doc: live.length === d.seen.length ? d : { ...d, seen: live }, result: false };
-        const seen = [...live, { scope, id, expiresAt: new Date(now + ttlMs).toISOString() }].slice(-SEEN_KEPT);
+        let index = known !== null && known.list === d.seen ? known : indexOf(d.seen);
+        let live = d.seen;
+        if (!(index.earliest > now)) {
+          const times = index.times;
+          live = d.seen.filter((_, i) => (times[i] ?? Number.NaN) > now);
+          index = indexOf(live);
+        }
+        known = index;
+        const key = seenKey(scope, id);
+        if (index.ids.has(key)) return { doc: live === d.seen ? d : { ...d, seen: live }, result: false };
+        const expiresAt = now + ttlMs;
+        const seen = [...live, { scope, id, expiresAt: new Date(expiresAt).toISOString() }];
+        // The index moves on to the new list (the old one, if it comes back after a failed
+        // save, is indexed again from scratch).
+        const { times, ids } = index;
+        times.push(expiresAt);
+        ids.set(key, 1);
+        const over = seen.length - SEEN_KEPT;
+        for (const dropped of over > 0 ? seen.slice(0, over) : []) {
+          const k = seenKey(dropped.scope, dropped.id);
+          const n = (ids.get(k) ?? 1) - 1;
+          if (n > 0) ids.set(k, n);
+          else ids.delete(k);
+        }
+        if (over > 0) {
+          seen.splice(0, over);
+          times.splice(0, over);
+        }
+        // Still a lower bound after the oldest were dropped: at worst the next check prunes nothing.
+        known = { list: seen, times, earliest: Math.min(index.earliest, expiresAt), ids };
         return { doc: { ...d, seen }, result: true };
       });
     },

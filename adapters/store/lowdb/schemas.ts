@@ -98,6 +98,7 @@ const databaseRestore = z.looseObject({
   backupTimestamp: z.string(),
   tables: z.array(z.string()).default([]),
   committed: z.boolean().default(false),
+  resends: z.number().int().nonnegative().default(0),
 });
 
 export const restoreRequest = z.looseObject({

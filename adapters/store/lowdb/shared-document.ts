@@ -10,6 +10,7 @@ import { AtomicJsonFile, type WriteTextFile } from './atomic-file';
 import { appendAuditLines, closeTornLine } from './audit-file';
 import { emptyDocument, type StoreDocument } from './document';
 import { takeLock, type HeldLock } from './lock-file';
+import { releaseClaimsIn } from './rules';
 import { finishMigration } from './migration-files';
 import { Mutex } from './mutex';
 
@@ -28,6 +29,12 @@ export const copy = <T>(value: T): T => structuredClone(value);
 
 type Change<T> = (doc: StoreDocument) => { doc: StoreDocument; result: T };
 
+interface PendingWrite {
+  change: Change<unknown>;
+  resolve(result: unknown): void;
+  reject(err: unknown): void;
+}
+
 /** What the record ports need of the document: the shared one, or one transaction's working copy. */
 export interface DocumentAccess {
   /** Runs a query; what it returns is a copy. */
@@ -41,6 +48,8 @@ export interface DocumentAccess {
 
 export class SharedDocument implements DocumentAccess {
   private readonly mutex = new Mutex();
+  /** Writes waiting to be saved together by the next queued save; null = none open. */
+  private group: PendingWrite[] | null = null;
   private closed = false;
   /** When this process took the folder: the start of its leader term. */
   readonly openedAt = new Date();
@@ -58,15 +67,22 @@ export class SharedDocument implements DocumentAccess {
 
   /** Runs a query alone; what it returns is a copy. */
   read<T>(query: (doc: StoreDocument) => T): Promise<T> {
-    return this.mutex.run(() => {
+    return this.queue(() => {
       this.assertOpen();
       return copy(query(this.db.data));
     });
   }
 
-  /** Builds the next document, saves it, then makes it current; returns (a copy of) what `change` says. */
+  /**
+   * Builds the next document, saves it, then makes it current; returns (a copy of) what `change`
+   * says. Writes without `before` that arrive while the document is busy are saved together
+   * (group commit): each change still sees the ones before it, and each write resolves only
+   * once the file holding it is on disk, but a burst of small writes (a request recorded as
+   * seen per chat command) costs one save, not one per write.
+   */
   write<T>(change: (doc: StoreDocument) => { doc: StoreDocument; result: T }, before?: () => Promise<void>): Promise<T> {
-    return this.mutex.run(async () => {
+    if (before === undefined) return this.writeInGroup(change);
+    return this.queue(async () => {
       this.assertOpen();
       const previous = this.db.data;
       const { doc, result } = change(previous);
@@ -89,7 +105,7 @@ export class SharedDocument implements DocumentAccess {
    * operations wait meanwhile (`work` must use only the access it is given).
    */
   transaction<T>(work: (access: DocumentAccess) => Promise<T>): Promise<T> {
-    return this.mutex.run(async () => {
+    return this.queue(async () => {
       this.assertOpen();
       const previous = this.db.data;
       let working = previous;
@@ -144,6 +160,66 @@ export class SharedDocument implements DocumentAccess {
     return appendAuditLines(join(this.dir, SET_ARCHIVE_NAME), sets);
   }
 
+  /** Queues an operation after everything asked before it; later writes start a new group. */
+  private queue<T>(work: () => Promise<T> | T): Promise<T> {
+    this.group = null;
+    return this.mutex.run(work);
+  }
+
+  /** Joins the group of writes waiting for the next save, or opens one behind what is queued. */
+  private writeInGroup<T>(change: Change<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const write = { change, resolve, reject } as PendingWrite;
+      if (this.group !== null) {
+        this.group.push(write);
+        return;
+      }
+      const group: PendingWrite[] = [write];
+      this.group = group;
+      void this.mutex.run(async () => {
+        if (this.group === group) this.group = null;
+        await this.saveGroup(group);
+      });
+    });
+  }
+
+  /** Applies the group's changes in order and saves once; a failed save fails them all and changes nothing. */
+  private async saveGroup(group: PendingWrite[]): Promise<void> {
+    if (this.closed) {
+      for (const w of group) w.reject(new Error('the store is closed'));
+      return;
+    }
+    const previous = this.db.data;
+    let doc = previous;
+    const applied: { write: PendingWrite; result: unknown }[] = [];
+    for (const w of group) {
+      try {
+        const out = w.change(doc);
+        doc = out.doc;
+        applied.push({ write: w, result: out.result });
+      } catch (e) {
+        w.reject(e);
+      }
+    }
+    if (doc !== previous) {
+      this.db.data = doc;
+      try {
+        await this.db.write();
+      } catch (e) {
+        this.db.data = previous;
+        for (const a of applied) a.write.reject(e);
+        return;
+      }
+    }
+    for (const a of applied) {
+      try {
+        a.write.resolve(copy(a.result));
+      } catch (e) {
+        a.write.reject(e);
+      }
+    }
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new Error('the store is closed');
   }
@@ -155,7 +231,7 @@ export class SharedDocument implements DocumentAccess {
 
   /** Lets the operations already queued finish, then refuses more and gives the folder up. */
   async shut(): Promise<void> {
-    await this.mutex.run(() => {
+    await this.queue(() => {
       this.closed = true;
     });
     await this.lock.release();
@@ -186,8 +262,9 @@ async function load(dir: string, options: SharedDocumentOptions): Promise<Shared
     await closeTornLine(join(dir, AUDIT_LOG_NAME));
     let doc = existing ?? emptyDocument();
     if (file.migratedFrom !== null) doc = await finishMigration(doc, { storePath: file.path, from: file.migratedFrom, auditLogPath: join(dir, AUDIT_LOG_NAME) });
-    // Each process that takes the folder is a new leader: the epoch grows.
-    db.data = { ...doc, leaderEpoch: doc.leaderEpoch + 1 };
+    // Each process that takes the folder is a new leader: the epoch grows, and what the previous
+    // one claimed to deliver is free again.
+    db.data = { ...releaseClaimsIn(doc), leaderEpoch: doc.leaderEpoch + 1 };
     await db.write();
     return new SharedDocument(dir, db, lock, db.data.leaderEpoch);
   } catch (e) {

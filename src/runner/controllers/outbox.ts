@@ -39,7 +39,11 @@ export class OutboxController implements Controller {
     const claimant = `${ctx.lease.holder}#${ctx.lease.epoch}`;
     for (;;) {
       const due = await this.deps.store.outbox.claimDue(this.deps.clock.now(), { claimant, leaseMs: CLAIM_MS, limit: BATCH });
-      for (const item of due) await this.deliver(item, claimant);
+      // In order within a channel; channels side by side, so one channel waiting for its
+      // platform's rate budget (or timing out) does not hold the others' announcements back.
+      await Promise.all([...byChannel(due).values()].map(async (items) => {
+        for (const item of items) await this.deliver(item, claimant);
+      }));
       if (due.length < BATCH) return {};
     }
   }
@@ -80,4 +84,15 @@ export class OutboxController implements Controller {
       await store.outbox.markFailed(item.id, claimant, message, new Date(clock.now().getTime() + backoff));
     }
   }
+}
+
+function byChannel(items: OutboxItem[]): Map<string, OutboxItem[]> {
+  const groups = new Map<string, OutboxItem[]>();
+  for (const item of items) {
+    const key = `${item.channel.platform}\u0000${item.channel.channelId}`;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }

@@ -18,6 +18,11 @@ export interface JobContext {
   invisibleLimitMs: number;
   /** How long a submitted job may be unseen before the bot asks whether the statement ran at all. */
   resendGraceMs: number;
+  /**
+   * Whether `snapshotName` is a database of an earlier set of this instance that the bot submitted
+   * before `before` (its own clock): such a job in the database's slot predates ours.
+   */
+  submittedEarlier: (snapshotName: string, before: string) => Promise<boolean>;
   log: Logger;
 }
 
@@ -103,12 +108,17 @@ export async function cleanFailed(ctx: JobContext, db: DatabaseBackup): Promise<
 /**
  * Whether SHOW BACKUP and OSS prove the BACKUP statement never ran: the database's slot holds no
  * job, or only one older than the submission, and nothing of the snapshot is on OSS. (A statement
- * that ran leaves its job in the slot at once; a later job taking the slot proves nothing.)
+ * that ran leaves its job in the slot at once; a later job taking the slot proves nothing.) A job
+ * is older when the FE created it more than the clock skew before, or when it is one the bot
+ * itself submitted earlier (its own clock says so, whatever the FE's clock).
  */
 async function neverRan(ctx: JobContext, db: DatabaseBackup): Promise<boolean> {
   if (!db.submittedAt) return false;
   const slot = await ctx.client.backupSlot(db.database);
-  if (slot && (slot.snapshotName === db.snapshotName || slot.createdAt.getTime() >= Date.parse(db.submittedAt) - CLOCK_SKEW_MS)) return false;
+  const older = (job: NonNullable<typeof slot>) =>
+    job.snapshotName !== db.snapshotName &&
+    (job.createdAt.getTime() < Date.parse(db.submittedAt ?? '') - CLOCK_SKEW_MS || ctx.submittedEarlier(job.snapshotName, db.submittedAt ?? ''));
+  if (slot && !(await older(slot))) return false;
   const usage = await ctx.objects.usage(snapshotPrefix(ctx.repositoryRoot, db.snapshotName));
   return usage.objects === 0;
 }

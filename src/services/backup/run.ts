@@ -142,6 +142,10 @@ export class BackupRuns {
       now: () => clock.now(),
       invisibleLimitMs: this.deps.invisibleJobLimitMinutes * 60_000,
       resendGraceMs: this.deps.resendGraceMs ?? 30_000,
+      submittedEarlier: async (snapshotName, before) =>
+        (await store.backupSets.list({ instanceId: set.instanceId })).some((s) =>
+          s.id !== set.id && s.databases.some((d) => d.snapshotName === snapshotName && d.submittedAt !== null && d.submittedAt < before),
+        ),
       log: log.child({ setId: set.id }),
     });
     // Sized to the data: the last good backup of this instance says how much there is.

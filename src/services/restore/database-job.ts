@@ -20,10 +20,15 @@ export interface RestoreJobContext {
   timeoutSeconds: (job: DatabaseRestore) => number;
   now: () => Date;
   invisibleLimitMs: number;
+  /** How long a submitted job may be unseen before the bot asks whether the statement ran at all. */
+  resendGraceMs: number;
   log: Logger;
   /** Read-modify-write of the request in the store. */
   update: (change: (r: RestoreRequest) => RestoreRequest) => Promise<void>;
 }
+
+/** A lost statement is sent again at most this many times. */
+const MAX_RESENDS = 3;
 
 const withJob = (database: string, change: (j: DatabaseRestore) => DatabaseRestore) => (r: RestoreRequest): RestoreRequest => ({
   ...r,
@@ -101,6 +106,16 @@ export async function submitRestoreJob(ctx: RestoreJobContext, job: DatabaseRest
   }
 }
 
+/** SHOW RESTORE FROM the database shows no job at all (on 3.4+ the database may not exist yet). */
+async function neverRan(ctx: RestoreJobContext, job: DatabaseRestore): Promise<boolean> {
+  try {
+    return !(await ctx.client.restoreSlotTaken(job.database));
+  } catch (err) {
+    if (err instanceof OutsideError && err.kind === 'unknown_database') return true;
+    throw err;
+  }
+}
+
 /** Looks at one submitted restore job once; true when something changed. */
 export async function followRestoreJob(ctx: RestoreJobContext, job: DatabaseRestore): Promise<boolean> {
   let seen;
@@ -137,6 +152,13 @@ export async function followRestoreJob(ctx: RestoreJobContext, job: DatabaseRest
     }
     case 'not_visible': {
       const since = job.submittedAt ? now.getTime() - Date.parse(job.submittedAt) : Infinity;
+      // A statement lost on the wire (or the bot stopped before it reached StarRocks): the
+      // database's restore slot is empty, so it never ran. Sent again, at most a few times.
+      if (since >= ctx.resendGraceMs && job.resends < MAX_RESENDS && (await neverRan(ctx, job))) {
+        ctx.log.warn({ event: 'restore.resend', database: job.database, snapshotName: job.snapshotName, resends: job.resends + 1 }, 'the RESTORE statement never ran; sending it again');
+        await ctx.update(withJob(job.database, (j) => ({ ...j, state: 'PENDING', submittedAt: null, tracking: 'not_submitted', waitingFor: null, resends: j.resends + 1 })));
+        return true;
+      }
       if (since > ctx.invisibleLimitMs) {
         const minutes = Math.round(ctx.invisibleLimitMs / 60_000);
         await failJob(ctx, job, `the restore job is not visible in SHOW RESTORE FROM ${job.database} after ${minutes} minutes`, job.committed);

@@ -27,6 +27,8 @@ export interface RestoreDeps {
   databaseConcurrency: number;
   /** A submitted job that never shows in SHOW RESTORE fails after this long. */
   invisibleJobLimitMinutes: number;
+  /** How long a submitted job may be unseen before the bot asks whether the statement ran at all (default 30 s). */
+  resendGraceMs?: number;
   /** A request was approved (by `actor`): the restore controller looks at once. */
   onApproved?: (request: RestoreRequest, actor: Actor) => void;
   /** A request was posted: the approvals controller plans its expiry. */

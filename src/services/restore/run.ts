@@ -104,6 +104,7 @@ export class RestoreRuns {
         finishedAt: null,
         error: null,
         committed: false,
+        resends: 0,
       };
     });
     const now = this.deps.clock.now();
@@ -151,6 +152,7 @@ export class RestoreRuns {
       timeoutSeconds: (job) => backupTimeoutSeconds(set.databases.find((d) => d.database === job.database)?.sizeBytes ?? null),
       now: () => this.deps.clock.now(),
       invisibleLimitMs: this.deps.invisibleJobLimitMinutes * 60_000,
+      resendGraceMs: this.deps.resendGraceMs ?? 30_000,
       log: this.deps.log.child({ restoreId: request.id }),
       update,
     };

@@ -102,6 +102,7 @@ export function releaseDone(release: InstanceRelease): Reply {
     tone: 'info',
     title: `Released ${release.instanceId}`,
     text: `🗑 Released *${release.instanceId}*: ${release.setIds.length ? `deleted ${plural(release.setIds.length, 'backup set')} (${formatBytes(release.bytes)}): ${joinAnd(release.setIds)}` : 'it had no backup data'}. It stays in the configuration as released (no schedule, no runs) until it is removed from the configuration file.`,
+    notes: [`Kept: the backup repository on ${release.instanceId} and its __repo_info file on OSS (a few bytes, and other tools may share them). Drop it with DROP REPOSITORY on the cluster once nothing else uses it.`],
   };
 }
 
