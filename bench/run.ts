@@ -10,6 +10,7 @@ import os from 'node:os';
 import { benchDelete } from './delete';
 import { median, openListSubject, type ListSubject } from './list';
 import { benchOverhead } from './overhead';
+import { benchBotLatency } from './bot-latency';
 
 /** One row of the table. `better` says which way the figure should go against the aim. */
 interface Row {
@@ -139,6 +140,27 @@ async function benchOverheads(): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------- the whole bot under Slack load
+
+async function benchChat(): Promise<void> {
+  const result = await benchBotLatency({ rounds });
+  for (const r of result.rows) {
+    const what = `bot /backup ${r.command}, ${r.requests} signed slash commands at c=${r.concurrency}`;
+    rows.push({ scenario: `${what}: ack p50 (ms)`, figure: f(r.botAckP50), baseline: `${f(r.bareAckP50)} bare Bolt`, ratio: ratio(r.botAckP50, r.bareAckP50), aim: '—', met: null });
+    rows.push({ scenario: `${what}: ack p99 (ms)`, figure: f(r.botAckP99), baseline: `${f(r.bareAckP99)} bare Bolt`, ratio: ratio(r.botAckP99, r.bareAckP99), aim: 'x <= 1.5, every reply delivered', met: r.ratioP99 <= 1.5 && r.delivered === r.sent });
+    rows.push({ scenario: `${what}: reply p50 / p99, command to reply delivered (ms)`, figure: `${f(r.replyP50)} / ${f(r.replyP99)}`, baseline: '—', ratio: '—', aim: `${r.delivered}/${r.sent} delivered`, met: r.delivered === r.sent });
+  }
+  const m = result.memory;
+  rows.push({
+    scenario: `bot memory after ${m.commands} and ${2 * m.commands} commands: heap after a full GC (MB; resident ${f(m.idleMb)} / ${f(m.afterMb)} / ${f(m.after2xMb)})`,
+    figure: `${f(m.heapAfterMb)} / ${f(m.heapAfter2xMb)}`,
+    baseline: `${f(m.heapIdleMb)} idle`,
+    ratio: `+${f(m.heapAfterMb - m.heapIdleMb)}, then ${m.heapAfter2xMb - m.heapAfterMb >= 0 ? '+' : ''}${f(m.heapAfter2xMb - m.heapAfterMb)} MB`,
+    aim: 'no leak: second 10k adds < 10 MB',
+    met: m.heapAfter2xMb - m.heapAfterMb < 10 && m.undelivered === 0,
+  });
+}
+
 // ---------------------------------------------------------------- the table
 
 function table(): string {
@@ -162,6 +184,7 @@ const NOTES = `Each figure is the median of ${rounds} rounds, the scenario and i
 - Scheduler: a fresh process per sample, started as \`npm start\` starts with a configuration file (the YAML read and validated, the store chosen from the environment and opened, createBot with the real connectors and node-cron, bot.start), as a restart (settings and last-seen time already stored); 1,000 instances over 4 zones and a handful of schedules, against 1 instance. Clusters and OSS unreachable, so only the bot's own work is timed. The tick row starts the day's runs of every instance at once (the engine's start counted, not run).
 - Delete: ali-oss against the OSS simulator in the same process; "5 ms a request" delays every answer that much, as a network round trip would.
 - /backup list: \`list db-N\` as an admin, through the command core built by src/app/services.ts, rendered to Slack Block Kit; 100 sets per instance, 40 rows and their buttons shown. MySQL: a fresh database on 127.0.0.1:3306, dropped afterwards.
+- Slack load: the bot as \`npm start\` runs it (tsx src/main.ts, the sandbox, Slack over HTTP, a fresh data folder), the fake Slack Web API and response_url, the load generator and the baseline (a bare Bolt app whose handler only acks) each in a process of its own; per command 100 warm-up commands, then rounds of 1,000 at concurrency 50, bot and bare Bolt interleaved. Memory: the bot's own /metrics after a forced full GC, idle and after 10,000 and 20,000 more commands.
 - Overhead: the sandbox as \`npm start\` builds it (simulators with 400 ms job steps, sandbox poll timing); the clicks go through the command core as the terminal calls it, and a terminal notifier times each message. Jobs' run time: the time at least one of the set's jobs was running (each job's create to finish time, from the simulator's records); a wait between one database's job and the next is the bot's.`;
 
 async function main(): Promise<void> {
@@ -169,8 +192,7 @@ async function main(): Promise<void> {
   await benchDeletion();
   await benchListing();
   await benchOverheads();
-  // The whole bot's Slack acknowledgement and reply latency, and its memory after 10,000 commands
-  // (bench/bot-latency.ts), add their rows here.
+  await benchChat();
 
   const text = table();
   console.log(text);
