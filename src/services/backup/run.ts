@@ -58,7 +58,11 @@ export class BackupRuns {
     }
     if (set.databases.length === 0) {
       await this.progress(set);
-      return (await this.plan(set, instance)) ? 'changed' : 'ended';
+      if (!(await this.plan(set, instance))) return 'ended';
+      // Planned: the first databases are sent in this step, not a poll later.
+      const planned = await this.deps.store.backupSets.get(setId);
+      if (!planned || planned.state !== 'RUNNING') return 'ended';
+      return this.advance(planned, instance);
     }
     return this.advance(set, instance);
   }
@@ -152,12 +156,16 @@ export class BackupRuns {
     const timeout = backupTimeoutSeconds((await this.deps.catalog.lastGood(instance.id))?.sizeBytes ?? null);
 
     let changed = false;
-    const submitted = set.databases.filter((d) => d.state === 'SUBMITTED').length;
-    const pending = set.databases.filter((d) => d.state === 'PENDING');
-    for (const db of pending.slice(0, Math.max(0, this.deps.databaseConcurrency - submitted))) {
-      const outcome = await submitDatabase(ctx(), db, update, (table, reason) => leaveOut(db.database, table, reason));
-      changed = changed || outcome !== 'busy';
-    }
+    const submitPending = async (): Promise<void> => {
+      const submitted = set.databases.filter((d) => d.state === 'SUBMITTED').length;
+      const pending = set.databases.filter((d) => d.state === 'PENDING');
+      for (const db of pending.slice(0, Math.max(0, this.deps.databaseConcurrency - submitted))) {
+        const outcome = await submitDatabase(ctx(), db, update, (table, reason) => leaveOut(db.database, table, reason));
+        changed = changed || outcome !== 'busy';
+      }
+    };
+    await submitPending();
+    const endedBefore = set.databases.filter((d) => d.state === 'FINISHED' || d.state === 'FAILED').length;
     const failures: string[] = [];
     let answered = 0;
     for (const db of set.databases.filter((d) => d.state === 'SUBMITTED')) {
@@ -171,6 +179,9 @@ export class BackupRuns {
         log.warn({ setId: set.id, database: db.database, err: message }, 'could not read the backup job; will look again');
       }
     }
+    // A database that ended just now frees its slot: the next one is sent now, not a poll later.
+    const ended = set.databases.filter((d) => d.state === 'FINISHED' || d.state === 'FAILED').length;
+    if (ended > endedBefore && set.databases.some((d) => d.state === 'PENDING')) await submitPending();
     set = await noteOutage(
       { store, clock, announcer: this.deps.announcer, noticeMs: this.deps.outageNoticeMinutes * 60_000, invisibleLimitMs: this.deps.invisibleJobLimitMinutes * 60_000, zone: instance.timezone },
       set,
