@@ -131,8 +131,10 @@ export function titleOf(blocks: Json[] | undefined): string {
  * last one (`first → last`, or just the title when it never changed), in the order posted.
  */
 export function messagesAbout(slack: FakeSlack, subject: string): string[] {
+  // The id as a whole word: bk-…-prod-1 is not bk-…-prod-1.2 (a second set started in the same minute).
+  const named = new RegExp(`${subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-]|\\.\\d)`);
   return [...slack.messages.values()]
-    .filter((m) => m.history.some((v) => titleOf(v.blocks).includes(subject)))
+    .filter((m) => m.history.some((v) => named.test(titleOf(v.blocks))))
     .map((m) => {
       const first = titleOf(m.history[0]?.blocks);
       const last = titleOf(m.history.at(-1)?.blocks);

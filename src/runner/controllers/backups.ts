@@ -7,6 +7,7 @@
 import type { Logger, Store } from '../../ports';
 import type { BackupRuns } from '../../services/backup/run';
 import type { Controller, ReconcileResult } from '../controller';
+import { StepTracker, type Tracked } from '../step-tracker';
 
 export interface BackupControllerDeps {
   store: Store;
@@ -22,83 +23,57 @@ export interface BackupControllerDeps {
   onError?: (err: unknown) => void;
 }
 
-interface Tracked {
-  delayMs: number;
-  /** performance.now() when the set is due for its next step. */
-  dueAt: number;
-  step: Promise<void> | null;
-}
-
 export class BackupController implements Controller {
   readonly name = 'backups';
   readonly intervalMs: number;
-  private readonly tracked = new Map<string, Tracked>();
-  private stopping = false;
+  private readonly sets: StepTracker;
 
   constructor(private readonly deps: BackupControllerDeps) {
     this.intervalMs = deps.pollMaxMs;
+    this.sets = new StepTracker(deps.kick);
   }
 
   async reconcile(): Promise<ReconcileResult> {
-    this.stopping = false;
     const running = (await this.deps.store.backupSets.list({ states: ['RUNNING'] })).reverse(); // oldest first
-    const ids = new Set(running.map((s) => s.id));
-    for (const [id, t] of this.tracked) if (!ids.has(id) && !t.step) this.tracked.delete(id);
+    this.sets.keepOnly(new Set(running.map((s) => s.id)));
     const now = performance.now();
     for (const set of running) {
-      let t = this.tracked.get(set.id);
+      let t = this.sets.get(set.id);
       if (!t) {
         // A set with jobs already submitted is followed whatever the cap: its jobs run anyway.
         const underWay = set.databases.some((d) => d.state !== 'PENDING');
-        if (!underWay && this.tracked.size >= this.deps.concurrency) continue;
-        t = { delayMs: this.deps.pollMinMs, dueAt: now, step: null };
-        this.tracked.set(set.id, t);
+        if (!underWay && this.sets.size >= this.deps.concurrency) continue;
+        t = this.sets.add(set.id, this.deps.pollMinMs, now);
       }
-      if (!t.step && t.dueAt <= now) this.launch(set.id, t);
+      if (this.sets.isDue(t, now)) this.sets.launch(set.id, t, (tracked) => this.step(set.id, tracked));
     }
-    const waits = [...this.tracked.values()].filter((t) => !t.step).map((t) => t.dueAt - now);
-    return waits.length ? { requeueAfterMs: Math.max(0, Math.min(...waits)) } : {};
+    return this.sets.nextLook(now);
   }
 
-  private launch(id: string, t: Tracked): void {
-    t.step = this.deps.runs
-      .step(id)
-      .then((outcome) => {
-        if (outcome === 'ended') {
-          this.tracked.delete(id);
-          return;
-        }
-        t.delayMs = outcome === 'changed' ? this.deps.pollMinMs : Math.min(this.deps.pollMaxMs, Math.round(t.delayMs * 1.5));
-        t.dueAt = performance.now() + t.delayMs;
-      })
-      .catch((err: unknown) => {
-        this.deps.log.error({ event: 'backup.step_failed', setId: id, err: err instanceof Error ? err.message : String(err) }, 'a backup step failed; will look again');
-        this.deps.onError?.(err);
-        t.delayMs = this.deps.pollMaxMs;
-        t.dueAt = performance.now() + t.delayMs;
-      })
-      .finally(() => {
-        t.step = null;
-        if (!this.stopping) this.deps.kick();
-      });
+  /** One step of a set; the pause before the next (soon after a change, longer while nothing moves). */
+  private async step(id: string, t: Tracked): Promise<number | null> {
+    try {
+      const outcome = await this.deps.runs.step(id);
+      if (outcome === 'ended') return null;
+      t.delayMs = outcome === 'changed' ? this.deps.pollMinMs : Math.min(this.deps.pollMaxMs, Math.round(t.delayMs * 1.5));
+    } catch (err) {
+      this.deps.log.error({ event: 'backup.step_failed', setId: id, err: err instanceof Error ? err.message : String(err) }, 'a backup step failed; will look again');
+      this.deps.onError?.(err);
+      t.delayMs = this.deps.pollMaxMs;
+    }
+    return t.delayMs;
   }
 
   /** Ids of the sets being followed now. */
   get following(): string[] {
-    return [...this.tracked.keys()];
+    return this.sets.ids;
   }
 
-  async settled(): Promise<void> {
-    for (;;) {
-      const steps = [...this.tracked.values()].map((t) => t.step).filter((s): s is Promise<void> => s !== null);
-      if (steps.length === 0) return;
-      await Promise.allSettled(steps);
-    }
+  settled(): Promise<void> {
+    return this.sets.settled();
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await this.settled();
-    this.tracked.clear();
+  stop(): Promise<void> {
+    return this.sets.stop();
   }
 }

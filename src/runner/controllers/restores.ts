@@ -7,6 +7,7 @@
 import type { Logger, Store } from '../../ports';
 import type { RestoreRuns } from '../../services/restore/run';
 import type { Controller, ReconcileResult } from '../controller';
+import { StepTracker, type Tracked } from '../step-tracker';
 
 export interface RestoreControllerDeps {
   store: Store;
@@ -19,80 +20,51 @@ export interface RestoreControllerDeps {
   onError?: (err: unknown) => void;
 }
 
-interface Tracked {
-  delayMs: number;
-  /** performance.now() when the restore is due for its next step. */
-  dueAt: number;
-  step: Promise<void> | null;
-}
-
 export class RestoreController implements Controller {
   readonly name = 'restores';
   readonly intervalMs: number;
-  private readonly tracked = new Map<string, Tracked>();
-  private stopping = false;
+  private readonly restores: StepTracker;
 
   constructor(private readonly deps: RestoreControllerDeps) {
     this.intervalMs = deps.pollMaxMs;
+    this.restores = new StepTracker(deps.kick);
   }
 
   async reconcile(): Promise<ReconcileResult> {
-    this.stopping = false;
     const active = (await this.deps.store.restores.list({ states: ['APPROVED', 'RUNNING'] })).reverse(); // oldest first
-    const ids = new Set(active.map((r) => r.id));
-    for (const [id, t] of this.tracked) if (!ids.has(id) && !t.step) this.tracked.delete(id);
+    this.restores.keepOnly(new Set(active.map((r) => r.id)));
     const now = performance.now();
     for (const request of active) {
-      let t = this.tracked.get(request.id);
-      if (!t) {
-        t = { delayMs: this.deps.pollMinMs, dueAt: now, step: null };
-        this.tracked.set(request.id, t);
-      }
-      if (!t.step && t.dueAt <= now) this.launch(request.id, t);
+      const t = this.restores.get(request.id) ?? this.restores.add(request.id, this.deps.pollMinMs, now);
+      if (this.restores.isDue(t, now)) this.restores.launch(request.id, t, (tracked) => this.step(request.id, tracked));
     }
-    const waits = [...this.tracked.values()].filter((t) => !t.step).map((t) => t.dueAt - now);
-    return waits.length ? { requeueAfterMs: Math.max(0, Math.min(...waits)) } : {};
+    return this.restores.nextLook(now);
   }
 
-  private launch(id: string, t: Tracked): void {
-    t.step = this.deps.runs
-      .step(id)
-      .then((outcome) => {
-        if (outcome === 'ended') {
-          this.tracked.delete(id);
-          return;
-        }
-        t.delayMs = outcome === 'changed' ? this.deps.pollMinMs : Math.min(this.deps.pollMaxMs, Math.round(t.delayMs * 1.5));
-        t.dueAt = performance.now() + t.delayMs;
-      })
-      .catch((err: unknown) => {
-        this.deps.log.error({ event: 'restore.step_failed', restoreId: id, err: err instanceof Error ? err.message : String(err) }, 'a restore step failed; will look again');
-        this.deps.onError?.(err);
-        t.delayMs = this.deps.pollMaxMs;
-        t.dueAt = performance.now() + t.delayMs;
-      })
-      .finally(() => {
-        t.step = null;
-        if (!this.stopping) this.deps.kick();
-      });
+  /** One step of a restore; the pause before the next (soon after a change, longer while nothing moves). */
+  private async step(id: string, t: Tracked): Promise<number | null> {
+    try {
+      const outcome = await this.deps.runs.step(id);
+      if (outcome === 'ended') return null;
+      t.delayMs = outcome === 'changed' ? this.deps.pollMinMs : Math.min(this.deps.pollMaxMs, Math.round(t.delayMs * 1.5));
+    } catch (err) {
+      this.deps.log.error({ event: 'restore.step_failed', restoreId: id, err: err instanceof Error ? err.message : String(err) }, 'a restore step failed; will look again');
+      this.deps.onError?.(err);
+      t.delayMs = this.deps.pollMaxMs;
+    }
+    return t.delayMs;
   }
 
   /** Ids of the restores being followed now. */
   get following(): string[] {
-    return [...this.tracked.keys()];
+    return this.restores.ids;
   }
 
-  async settled(): Promise<void> {
-    for (;;) {
-      const steps = [...this.tracked.values()].map((t) => t.step).filter((s): s is Promise<void> => s !== null);
-      if (steps.length === 0) return;
-      await Promise.allSettled(steps);
-    }
+  settled(): Promise<void> {
+    return this.restores.settled();
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await this.settled();
-    this.tracked.clear();
+  stop(): Promise<void> {
+    return this.restores.stop();
   }
 }

@@ -9,6 +9,7 @@ import type { SetDeletions } from '../../services/retention/deletions';
 import type { ReleaseService } from '../../services/retention/releases';
 import type { RetentionSweep } from '../../services/retention/sweep';
 import type { Controller, ReconcileResult } from '../controller';
+import { StepTracker, type Tracked } from '../step-tracker';
 
 export interface RetentionControllerDeps {
   sweep: RetentionSweep;
@@ -24,79 +25,55 @@ export interface RetentionControllerDeps {
   kick: () => void;
 }
 
-interface Tracked {
-  delayMs: number;
-  /** performance.now() when the set may be tried again. */
-  dueAt: number;
-  step: Promise<void> | null;
-}
-
 export class RetentionController implements Controller {
   readonly name = 'retention';
   readonly intervalMs = 5 * 60_000;
-  private readonly tracked = new Map<string, Tracked>();
-  private stopping = false;
+  private readonly deletions: StepTracker;
 
-  constructor(private readonly deps: RetentionControllerDeps) {}
+  constructor(private readonly deps: RetentionControllerDeps) {
+    this.deletions = new StepTracker(deps.kick);
+  }
 
   async reconcile(): Promise<ReconcileResult> {
-    this.stopping = false;
     await this.deps.sweep.sweep();
     await this.deps.releases.advance();
     const due = await this.deps.deletions.due();
-    const ids = new Set(due.map((s) => s.id));
-    for (const [id, t] of this.tracked) if (!ids.has(id) && !t.step) this.tracked.delete(id);
+    this.deletions.keepOnly(new Set(due.map((s) => s.id)));
     const now = performance.now();
     for (const set of due) {
-      let t = this.tracked.get(set.id);
+      let t = this.deletions.get(set.id);
       if (!t) {
-        if (this.busy() >= this.deps.concurrency) continue;
-        t = { delayMs: this.deps.retryMinMs, dueAt: now, step: null };
-        this.tracked.set(set.id, t);
+        if (this.deletions.busy >= this.deps.concurrency) continue;
+        t = this.deletions.add(set.id, this.deps.retryMinMs, now);
       }
-      if (!t.step && t.dueAt <= now && this.busy() < this.deps.concurrency) this.launch(set.id, t);
+      if (this.deletions.isDue(t, now) && this.deletions.busy < this.deps.concurrency) this.deletions.launch(set.id, t, (tracked) => this.delete(set.id, tracked));
     }
-    const waits = [...this.tracked.values()].filter((t) => !t.step).map((t) => t.dueAt - now);
-    return waits.length ? { requeueAfterMs: Math.max(0, Math.min(...waits)) } : {};
+    return this.deletions.nextLook(now);
   }
 
-  private busy(): number {
-    return [...this.tracked.values()].filter((t) => t.step !== null).length;
-  }
-
-  private launch(id: string, t: Tracked): void {
-    t.step = this.deps.deletions
-      .run(id)
-      .then(() => {
-        this.tracked.delete(id);
-      })
-      .catch((err: unknown) => {
-        this.deps.log.warn({ event: 'backup.delete_retry', setId: id, retryInMs: t.delayMs, err: err instanceof Error ? err.message : String(err) }, 'a deletion failed half-way; it resumes after a pause');
-        t.dueAt = performance.now() + t.delayMs;
-        t.delayMs = Math.min(this.deps.retryMaxMs, t.delayMs * 2);
-      })
-      .finally(() => {
-        t.step = null;
-        if (!this.stopping) this.deps.kick();
-      });
+  /** Deletes a set's objects; after a failure, a pause that doubles each time. */
+  private async delete(id: string, t: Tracked): Promise<number | null> {
+    try {
+      await this.deps.deletions.run(id);
+      return null;
+    } catch (err) {
+      this.deps.log.warn({ event: 'backup.delete_retry', setId: id, retryInMs: t.delayMs, err: err instanceof Error ? err.message : String(err) }, 'a deletion failed half-way; it resumes after a pause');
+      const wait = t.delayMs;
+      t.delayMs = Math.min(this.deps.retryMaxMs, t.delayMs * 2);
+      return wait;
+    }
   }
 
   /** Ids of the sets being deleted (or waiting to be tried again) now. */
   get deleting(): string[] {
-    return [...this.tracked.keys()];
+    return this.deletions.ids;
   }
 
-  async settled(): Promise<void> {
-    for (;;) {
-      const steps = [...this.tracked.values()].map((t) => t.step).filter((s): s is Promise<void> => s !== null);
-      if (steps.length === 0) return;
-      await Promise.allSettled(steps);
-    }
+  settled(): Promise<void> {
+    return this.deletions.settled();
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await this.settled();
-    this.tracked.clear();
+  stop(): Promise<void> {
+    return this.deletions.stop();
   }
 }
