@@ -3,18 +3,9 @@
 // pointed at sim/. This file and the two it calls (./services.ts: the use cases and the command
 // core; ./controllers.ts: the controllers on one runner) are the one place that knows every layer.
 
-import type { BotConfig } from '../config/types';
 import type { ChannelAddress } from '../domain/types';
-import type { Clock, CommandCore, Cron, Logger, Notifier, ObjectStoreConnector, StarRocksConnector, Store } from '../ports';
-import type { ApprovalExpiryController } from '../runner/controllers/approvals';
-import type { BackupController } from '../runner/controllers/backups';
-import type { ExpiryWarningController } from '../runner/controllers/expiry-warnings';
-import type { OutboxController } from '../runner/controllers/outbox';
-import type { ReconcileController } from '../runner/controllers/reconcile';
-import type { RetentionController } from '../runner/controllers/retention';
-import type { RestoreController } from '../runner/controllers/restores';
+import type { Clock, CommandCore, Notifier } from '../ports';
 import type { SchedulerController } from '../runner/controllers/scheduler';
-import type { WatchdogController } from '../runner/controllers/watchdog';
 import { BotMetrics } from '../runner/metrics';
 import type { Runner } from '../runner/runner';
 import { warnUnapprovable } from '../services/restore/startup';
@@ -24,41 +15,9 @@ import { buildRunner } from './controllers';
 import type { StoredSeenKeys } from './seen-keys';
 import { buildServices } from './services';
 import type { StartedHere } from './started-here';
+import type { BotControllers, BotParts } from './parts';
 
-/** How often running jobs are looked at: first after a change, at most while nothing moves. */
-export interface PollTiming {
-  pollMinMs: number;
-  pollMaxMs: number;
-  /** How long a submitted job may be unseen before the bot checks whether its statement ran (default 30 s). */
-  resendGraceMs?: number;
-}
-
-export interface BotParts {
-  config: BotConfig;
-  store: Store;
-  starrocks: StarRocksConnector;
-  oss: ObjectStoreConnector;
-  cron: Cron;
-  log: Logger;
-  clock?: Clock;
-  timing?: PollTiming;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Process metrics (memory, CPU, event loop) in /metrics; off in tests that build many bots. */
-  processMetrics?: boolean;
-}
-
-export interface BotControllers {
-  backups: BackupController;
-  restores: RestoreController;
-  approvals: ApprovalExpiryController;
-  scheduler: SchedulerController;
-  watchdog: WatchdogController;
-  outbox: OutboxController;
-  retention: RetentionController;
-  expiryWarnings: ExpiryWarningController;
-  reconcile: ReconcileController;
-}
+export type { BotControllers, BotParts, PollTiming } from './parts';
 
 export interface Bot {
   core: CommandCore;

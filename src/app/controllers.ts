@@ -15,7 +15,7 @@ import type { BotMetrics } from '../runner/metrics';
 import { Runner } from '../runner/runner';
 import { BackupRuns } from '../services/backup/run';
 import { RestoreRuns } from '../services/restore/run';
-import type { BotControllers, BotParts, PollTiming } from './bot';
+import type { BotControllers, BotParts, PollTiming } from './parts';
 import type { BuiltServices } from './services';
 
 export function buildRunner(

@@ -21,7 +21,7 @@ import { retentionParts } from '../services/retention/parts';
 import type { Services } from '../services/services';
 import { SettingsService } from '../services/settings';
 import { TaskBook } from '../services/tasks';
-import type { BotParts } from './bot';
+import type { BotParts } from './parts';
 import { storedSeenKeys, type StoredSeenKeys } from './seen-keys';
 import { StartedHere } from './started-here';
 
