@@ -9,6 +9,15 @@ export interface Tracked {
   step: Promise<void> | null;
 }
 
+/**
+ * The pause before the next look at a followed job: the shortest right after a change, growing
+ * by half while nothing moves, the longest after a failed step.
+ */
+export function followPause(t: Tracked, outcome: 'changed' | 'unchanged' | 'failed', poll: { pollMinMs: number; pollMaxMs: number }): number {
+  t.delayMs = outcome === 'changed' ? poll.pollMinMs : outcome === 'failed' ? poll.pollMaxMs : Math.min(poll.pollMaxMs, Math.round(t.delayMs * 1.5));
+  return t.delayMs;
+}
+
 export class StepTracker {
   private readonly tracked = new Map<string, Tracked>();
   private stopping = false;

@@ -3,7 +3,7 @@
 // throws looked at again after its pause instead of becoming an unhandled rejection.
 
 import { describe, expect, it } from 'vitest';
-import { StepTracker } from '../../src/runner/step-tracker';
+import { followPause, StepTracker } from '../../src/runner/step-tracker';
 
 describe('StepTracker', () => {
   it('waits the pause a step asks for, forgets an item once done, and asks for a reconcile after each step', async () => {
@@ -50,5 +50,15 @@ describe('StepTracker', () => {
     await stopped;
     expect(kicks).toBe(0);
     expect(steps.ids).toEqual([]);
+  });
+
+  it('pauses shortest after a change, half as long again while nothing moves, longest after a failure', () => {
+    const poll = { pollMinMs: 300, pollMaxMs: 2_000 };
+    const t = new StepTracker(() => {}).add('a', 300, performance.now());
+    expect([followPause(t, 'unchanged', poll), followPause(t, 'unchanged', poll), followPause(t, 'unchanged', poll)]).toEqual([450, 675, 1013]);
+    expect(followPause(t, 'unchanged', poll)).toBe(1520);
+    expect(followPause(t, 'unchanged', poll)).toBe(2_000);
+    expect(followPause(t, 'changed', poll)).toBe(300);
+    expect(followPause(t, 'failed', poll)).toBe(2_000);
   });
 });

@@ -15,6 +15,23 @@ import { duplicateKey, limitClause, Where, type Sql } from './sql';
 
 const idBody = bodyRow.extend({ id: z.string() });
 
+/** Rows of a table with instance_id, state and started_at columns, newest first, by the ports' filter. */
+async function listNewestFirst<T>(
+  access: SqlAccess,
+  table: 'backup_sets' | 'tasks',
+  filter: { instanceId?: string; states?: readonly string[]; limit?: number },
+  read: (body: unknown, id: string) => T,
+): Promise<T[]> {
+  if (filter.states?.length === 0) return [];
+  const where = new Where();
+  if (filter.instanceId !== undefined) where.add('instance_id = ?', filter.instanceId);
+  if (filter.states !== undefined) where.add('state IN (?)', [...filter.states]);
+  const limit = limitClause(filter.limit);
+  const sql = `SELECT id, body FROM ${table}${where.sql} ORDER BY started_at DESC, seq DESC${limit.sql}`;
+  const rows = await access.read((db) => db.rows(idBody, sql, [...where.params, ...limit.params]));
+  return rows.map((r) => read(r.body, r.id));
+}
+
 function staleSettings(next: StoredSettings, stored: StoredSettings | null): StaleUpdateError<StoredSettings | null> {
   const message = stored
     ? `the settings of ${next.instanceId} were changed by ${stored.updatedBy ?? 'someone'} at ${stored.updatedAt ?? 'an unknown time'} ` +
@@ -124,16 +141,7 @@ export function backupSetRecords(access: SqlAccess): BackupSetRecords {
         return next;
       });
     },
-    async list(filter = {}) {
-      if (filter.states?.length === 0) return [];
-      const where = new Where();
-      if (filter.instanceId !== undefined) where.add('instance_id = ?', filter.instanceId);
-      if (filter.states !== undefined) where.add('state IN (?)', [...filter.states]);
-      const limit = limitClause(filter.limit);
-      const sql = `SELECT id, body FROM backup_sets${where.sql} ORDER BY started_at DESC, seq DESC${limit.sql}`;
-      const rows = await access.read((db) => db.rows(idBody, sql, [...where.params, ...limit.params]));
-      return rows.map((r) => readSet(r.body, r.id));
-    },
+    list: (filter = {}) => listNewestFirst(access, 'backup_sets', filter, readSet),
   };
 }
 
@@ -194,15 +202,6 @@ export function taskRecords(access: SqlAccess): TaskRecords {
         const [row] = await db.rows(bodyRow, 'SELECT body FROM tasks WHERE id = ?', [id]);
         return row ? readTask(row.body, id) : null;
       }),
-    async list(filter = {}) {
-      if (filter.states?.length === 0) return [];
-      const where = new Where();
-      if (filter.instanceId !== undefined) where.add('instance_id = ?', filter.instanceId);
-      if (filter.states !== undefined) where.add('state IN (?)', [...filter.states]);
-      const limit = limitClause(filter.limit);
-      const sql = `SELECT id, body FROM tasks${where.sql} ORDER BY started_at DESC, seq DESC${limit.sql}`;
-      const rows = await access.read((db) => db.rows(idBody, sql, [...where.params, ...limit.params]));
-      return rows.map((r) => readTask(r.body, r.id));
-    },
+    list: (filter = {}) => listNewestFirst(access, 'tasks', filter, readTask),
   };
 }

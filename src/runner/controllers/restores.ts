@@ -7,7 +7,7 @@
 import type { Logger, Store } from '../../ports';
 import type { RestoreRuns } from '../../services/restore/run';
 import type { Controller, ReconcileResult } from '../controller';
-import { StepTracker, type Tracked } from '../step-tracker';
+import { followPause, StepTracker, type Tracked } from '../step-tracker';
 
 export interface RestoreControllerDeps {
   store: Store;
@@ -45,14 +45,12 @@ export class RestoreController implements Controller {
   private async step(id: string, t: Tracked): Promise<number | null> {
     try {
       const outcome = await this.deps.runs.step(id);
-      if (outcome === 'ended') return null;
-      t.delayMs = outcome === 'changed' ? this.deps.pollMinMs : Math.min(this.deps.pollMaxMs, Math.round(t.delayMs * 1.5));
+      return outcome === 'ended' ? null : followPause(t, outcome, this.deps);
     } catch (err) {
       this.deps.log.error({ event: 'restore.step_failed', restoreId: id, err: err instanceof Error ? err.message : String(err) }, 'a restore step failed; will look again');
       this.deps.onError?.(err);
-      t.delayMs = this.deps.pollMaxMs;
+      return followPause(t, 'failed', this.deps);
     }
-    return t.delayMs;
   }
 
   /** Ids of the restores being followed now. */
